@@ -1,0 +1,424 @@
+//! Open enums: string enums that keep values the spec does not list yet.
+//!
+//! Currents adds enum values before it documents them (its other endpoints already report a
+//! `failing` run status). A closed Rust enum would turn one such value into a decode error for
+//! the whole response, so every string enum in the document is generated as an enum with an
+//! `Unknown(String)` variant and swapped in through progenitor's `with_conversion`.
+
+use std::collections::BTreeMap;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use schemars::schema::{InstanceType, SchemaObject, SingleOrVec};
+use serde_json::Value;
+
+use crate::{Error, TYPES_PATH};
+
+/// One open enum: a set of string values, and every place in the document that uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum {
+    /// The Rust type name.
+    pub name: String,
+    /// The values the spec lists, in its order.
+    pub values: Vec<String>,
+    /// Whether the schema is `nullable`, which makes the field an `Option`.
+    pub nullable: bool,
+    /// JSON pointers of every schema with exactly these values, in document order.
+    pub pointers: Vec<String>,
+    description: Option<String>,
+    format: Option<String>,
+}
+
+impl OpenEnum {
+    /// The schema typify compares against; it ignores metadata such as `description`.
+    pub(crate) fn schema_key(&self) -> SchemaObject {
+        let instance_type = if self.nullable {
+            SingleOrVec::Vec(vec![InstanceType::String, InstanceType::Null])
+        } else {
+            SingleOrVec::Single(Box::new(InstanceType::String))
+        };
+        SchemaObject {
+            instance_type: Some(instance_type),
+            format: self.format.clone(),
+            enum_values: Some(self.values.iter().cloned().map(Value::String).collect()),
+            ..SchemaObject::default()
+        }
+    }
+
+    /// The type that replaces the schema wherever it appears.
+    pub(crate) fn rust_type(&self) -> String {
+        let path = format!("{TYPES_PATH}::{}", self.name);
+        if self.nullable {
+            format!("::std::option::Option<{path}>")
+        } else {
+            path
+        }
+    }
+
+    fn tokens(&self) -> Result<TokenStream, Error> {
+        let name = format_ident!("{}", self.name);
+        let variants = self.variant_idents()?;
+        let values = &self.values;
+        let value_docs = values.iter().map(|value| format!("`{value}`"));
+        let places = self
+            .pointers
+            .iter()
+            .map(|pointer| format!("`#{pointer}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let summary = self
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Values of {places}."));
+        let open_doc = format!(
+            "Open enum for {places}: a value the spec does not list decodes as \
+             [`{}::Unknown`] and serialises back unchanged.",
+            self.name
+        );
+
+        Ok(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #open_doc]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #( #[doc = #value_docs] #variants, )*
+                /// A value this version of the spec does not list, kept as received.
+                Unknown(::std::string::String),
+            }
+
+            impl #name {
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#variants => #values, )*
+                        Self::Unknown(value) => value.as_str(),
+                    }
+                }
+
+                fn known(value: &str) -> ::std::option::Option<Self> {
+                    match value {
+                        #( #values => ::std::option::Option::Some(Self::#variants), )*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+                }
+            }
+
+            impl ::std::convert::From<::std::string::String> for #name {
+                fn from(value: ::std::string::String) -> Self {
+                    Self::known(&value).unwrap_or(Self::Unknown(value))
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    ::std::result::Result::Ok(Self::from(value))
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(
+                    &self,
+                    serializer: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::from)
+                }
+            }
+        })
+    }
+
+    fn variant_idents(&self) -> Result<Vec<syn::Ident>, Error> {
+        let mut seen = BTreeMap::new();
+        self.values
+            .iter()
+            .map(|value| {
+                let ident = value.to_upper_camel_case();
+                let reject = |reason: String| Error::Enum {
+                    pointer: self.pointers[0].clone(),
+                    reason,
+                };
+                if ident == "Unknown" {
+                    return Err(reject(format!(
+                        "value '{value}' would shadow the Unknown variant"
+                    )));
+                }
+                if let Some(other) = seen.insert(ident.clone(), value) {
+                    return Err(reject(format!(
+                        "values '{other}' and '{value}' both become variant {ident}"
+                    )));
+                }
+                syn::parse_str::<syn::Ident>(&ident)
+                    .map_err(|_| reject(format!("value '{value}' gives no Rust identifier")))
+            })
+            .collect()
+    }
+}
+
+/// Finds every string enum in the document, merging identical ones into one type.
+///
+/// A type used in one place is named like typify would name it (`Run.status` becomes
+/// `RunStatus`); one shared by several places takes the words their names end with in common
+/// (`RunResponse.status` and `RunDeleteResponse.status` share `ResponseStatus`).
+pub fn find_open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
+    let mut found = Vec::new();
+    walk(document, &mut Vec::new(), &mut found);
+
+    let mut merged: Vec<OpenEnum> = Vec::new();
+    for (pointer, schema) in found {
+        let candidate = open_enum_at(document, &pointer, schema);
+        match merged
+            .iter_mut()
+            .find(|known| known.schema_key() == candidate.schema_key())
+        {
+            Some(known) => known.pointers.push(pointer),
+            None => merged.push(candidate),
+        }
+    }
+
+    let component_names: Vec<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .keys()
+                .map(|name| name.to_upper_camel_case())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut taken = component_names;
+    for open_enum in &mut merged {
+        let names = open_enum
+            .pointers
+            .iter()
+            .map(|pointer| type_name_at(document, pointer))
+            .collect::<Vec<_>>();
+        open_enum.name = shared_suffix(&names).unwrap_or_else(|| names[0].clone());
+        if taken.contains(&open_enum.name) {
+            return Err(Error::Enum {
+                pointer: open_enum.pointers[0].clone(),
+                reason: format!("its type name {} is already taken", open_enum.name),
+            });
+        }
+        taken.push(open_enum.name.clone());
+        open_enum.variant_idents()?;
+    }
+    Ok(merged)
+}
+
+/// Adds the open enums to the generated `types` module, where the conversions point.
+pub(crate) fn insert_into_types_module(
+    file: &mut syn::File,
+    open_enums: &[OpenEnum],
+) -> Result<(), syn::Error> {
+    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+        _ => None,
+    }) else {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "progenitor emitted no `types` module",
+        ));
+    };
+    for open_enum in open_enums {
+        let tokens = open_enum
+            .tokens()
+            .map_err(|error| syn::Error::new(proc_macro2::Span::call_site(), error))?;
+        items.extend(syn::parse2::<syn::File>(tokens)?.items);
+    }
+    Ok(())
+}
+
+/// Keys whose values are data, not schemas: an `example` may look like a schema.
+const NOT_SCHEMAS: [&str; 4] = ["enum", "example", "examples", "default"];
+
+fn walk<'a>(node: &'a Value, pointer: &mut Vec<String>, found: &mut Vec<(String, &'a Value)>) {
+    match node {
+        Value::Object(map) => {
+            let is_string_enum = map.get("type").and_then(Value::as_str) == Some("string")
+                && map.get("enum").is_some_and(Value::is_array);
+            if is_string_enum {
+                found.push((to_pointer(pointer), node));
+            }
+            for (key, child) in map {
+                if !NOT_SCHEMAS.contains(&key.as_str()) {
+                    pointer.push(key.clone());
+                    walk(child, pointer, found);
+                    pointer.pop();
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                pointer.push(index.to_string());
+                walk(child, pointer, found);
+                pointer.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
+    let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
+    OpenEnum {
+        name: type_name_at(document, pointer),
+        values: schema["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        nullable: schema.get("nullable").and_then(Value::as_bool) == Some(true),
+        pointers: vec![pointer.to_owned()],
+        description: text("description"),
+        format: text("format"),
+    }
+}
+
+/// Names a schema location: the component (or the operation, for inline schemas under
+/// `paths`) followed by each property on the way down, and `Item` for array items.
+fn type_name_at(document: &Value, pointer: &str) -> String {
+    let tokens = from_pointer(pointer);
+    let (base, rest) = match tokens.as_slice() {
+        [first, _, name, rest @ ..] if first == "components" => (name.clone(), rest),
+        [first, path, method, rest @ ..] if first == "paths" => {
+            let operation_id = document
+                .pointer(&to_pointer(&tokens[..3]))
+                .and_then(|operation| operation.get("operationId"))
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("{method} {path}"), str::to_owned);
+            (operation_id, rest)
+        }
+        _ => (pointer.to_owned(), &[][..]),
+    };
+    let mut name = base.to_upper_camel_case();
+    let mut tokens = rest.iter();
+    while let Some(token) = tokens.next() {
+        match token.as_str() {
+            "properties" => {
+                if let Some(property) = tokens.next() {
+                    name.push_str(&property.to_upper_camel_case());
+                }
+            }
+            "items" => name.push_str("Item"),
+            _ => {}
+        }
+    }
+    name
+}
+
+/// The PascalCase words that every name ends with, if there are any.
+fn shared_suffix(names: &[String]) -> Option<String> {
+    if names.len() < 2 {
+        return None;
+    }
+    let words = names
+        .iter()
+        .map(|name| split_words(name))
+        .collect::<Vec<_>>();
+    let mut suffix: Vec<&str> = Vec::new();
+    for depth in 1.. {
+        let mut candidates = words
+            .iter()
+            .map(|w| w.len().checked_sub(depth).map(|i| w[i]));
+        let Some(Some(word)) = candidates.next() else {
+            break;
+        };
+        if candidates.any(|candidate| candidate != Some(word)) {
+            break;
+        }
+        suffix.insert(0, word);
+    }
+    (!suffix.is_empty()).then(|| suffix.concat())
+}
+
+fn split_words(name: &str) -> Vec<&str> {
+    let starts = name
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .chain([name.len()])
+        .collect::<Vec<_>>();
+    starts.windows(2).map(|w| &name[w[0]..w[1]]).collect()
+}
+
+fn to_pointer(tokens: &[String]) -> String {
+    tokens
+        .iter()
+        .map(|token| format!("/{}", token.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+fn from_pointer(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_schema_location() {
+        let document = serde_json::json!({
+            "components": { "schemas": {
+                "Run": { "properties": {
+                    "status": { "type": "string", "enum": ["passed", "timedOut"] },
+                    "groups": { "items": { "properties": {
+                        "kind": { "type": "string", "enum": ["a"] }
+                    }}}
+                }},
+                "RunResponse": { "properties": { "status": { "type": "string", "enum": ["OK"] } } },
+                "RunDeleteResponse": { "properties": { "status": { "type": "string", "enum": ["OK"] } } }
+            }}
+        });
+        let found = find_open_enums(&document).expect("enums are valid");
+        let names = found.iter().map(|e| e.name.as_str()).collect::<Vec<_>>();
+        // Document order: object keys are sorted, so `groups` comes before `status`.
+        assert_eq!(names, ["RunGroupsItemKind", "RunStatus", "ResponseStatus"]);
+        assert_eq!(found[2].pointers.len(), 2);
+    }
+
+    #[test]
+    fn a_value_named_unknown_is_refused() {
+        let document = serde_json::json!({
+            "components": { "schemas": { "Job": { "properties": {
+                "state": { "type": "string", "enum": ["done", "unknown"] }
+            }}}}
+        });
+        let error = find_open_enums(&document).expect_err("Unknown is reserved");
+        assert_eq!(
+            error.to_string(),
+            "the enum at /components/schemas/Job/properties/state cannot be generated: \
+             value 'unknown' would shadow the Unknown variant"
+        );
+    }
+}

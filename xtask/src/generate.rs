@@ -1,0 +1,193 @@
+//! `cargo xtask gen`: fragments + overlay -> validated `spec/currents.json`.
+
+use std::{fs, path::Path};
+
+use anyhow::Context as _;
+use serde_json::Value;
+
+use crate::{
+    Mode, canonical::to_canonical_string, fragments, merge::merge, overlay, summary::Summary,
+    validate::validate,
+};
+
+/// The merged spec, relative to the workspace root.
+pub(crate) const SPEC: &str = "spec/currents.json";
+/// The local adjustments applied after the merge.
+pub(crate) const OVERLAY: &str = "spec/overlay.json";
+
+/// Merges, adjusts and validates the fragments, then writes or checks the spec. Nothing is
+/// written unless every step succeeds.
+pub(crate) fn run(root: &Path, mode: Mode) -> anyhow::Result<String> {
+    let fragments = fragments::read_all(&fragments::directory(root))?;
+    let overlay = read_json(&root.join(OVERLAY))?;
+    let merged = build(&fragments, overlay.as_ref())?;
+    let text = to_canonical_string(&merged);
+
+    let spec_path = root.join(SPEC);
+    let previous_text = fs::read_to_string(&spec_path).ok();
+    let previous = previous_text
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok());
+    let summary = Summary::new(fragments.len(), previous.as_ref(), &merged);
+    let fresh = previous_text.as_deref() == Some(text.as_str());
+
+    match (mode, fresh) {
+        (_, true) => Ok(format!("{summary}{SPEC} is up to date\n")),
+        (Mode::Write, false) => {
+            fs::write(&spec_path, &text)
+                .with_context(|| format!("cannot write {}", spec_path.display()))?;
+            Ok(format!("{summary}wrote {SPEC}\n"))
+        }
+        (Mode::Check, false) => {
+            let previous_text = previous_text.unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(&previous_text, &text)
+                .unified_diff()
+                .context_radius(3)
+                .header(
+                    &format!("{SPEC} (committed)"),
+                    &format!("{SPEC} (from spec/fragments)"),
+                )
+                .to_string();
+            anyhow::bail!("{SPEC} is stale:\n{summary}{diff}\nrun `cargo xtask gen` to update it")
+        }
+    }
+}
+
+/// The merged, adjusted and validated document for these fragments.
+pub(crate) fn build(
+    fragments: &[fragments::Fragment],
+    overlay: Option<&Value>,
+) -> anyhow::Result<Value> {
+    let mut merged = merge(fragments).context("cannot merge spec/fragments")?;
+    if let Some(overlay) = overlay {
+        overlay::apply(&mut merged, overlay).with_context(|| format!("cannot apply {OVERLAY}"))?;
+    }
+    validate(&merged)?;
+    // Running the generator here means a document it cannot handle is reported now, plainly,
+    // and never first as a panic in currents-api's build script.
+    currents_codegen::generate(&merged)
+        .context("the merged spec is valid OpenAPI, but the client cannot be generated from it")?;
+    Ok(merged)
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Option<Value>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", path.display()))?;
+    Ok(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::project_root;
+
+    /// The check `cargo xtask gen --check` runs, so that plain `cargo test` catches a stale spec.
+    #[test]
+    fn committed_spec_is_current() {
+        if let Err(error) = run(&project_root(), Mode::Check) {
+            panic!("{error:#}");
+        }
+    }
+
+    /// A copy of the real `spec/` directory to break on purpose.
+    fn spec_copy() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fragments_dir = dir.path().join("spec/fragments");
+        fs::create_dir_all(&fragments_dir).expect("create spec/fragments");
+        let real = project_root();
+        for (name, path) in
+            fragments::json_files(&fragments::directory(&real)).expect("list fragments")
+        {
+            fs::copy(path, fragments_dir.join(name)).expect("copy fragment");
+        }
+        for file in [SPEC, OVERLAY] {
+            fs::copy(real.join(file), dir.path().join(file)).expect("copy spec file");
+        }
+        let root = dir.path().to_owned();
+        (dir, root)
+    }
+
+    fn edit_fragment(root: &Path, file: &str, edit: impl FnOnce(&mut Value)) {
+        let path = fragments::directory(root).join(file);
+        let mut document: Value =
+            serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("json");
+        edit(&mut document);
+        fs::write(&path, to_canonical_string(&document)).expect("write");
+    }
+
+    #[test]
+    fn a_conflicting_component_names_both_fragments_and_leaves_the_spec_untouched() {
+        let (_dir, root) = spec_copy();
+        let before = fs::read(root.join(SPEC)).expect("read spec");
+        edit_fragment(&root, "findRun.json", |doc| {
+            doc["components"]["schemas"]["Run"]["properties"]["status"]["enum"][1] =
+                "errored".into();
+        });
+        let error = format!(
+            "{:#}",
+            run(&root, Mode::Write).expect_err("Run differs between fragments")
+        );
+        assert!(
+            error.contains("getRun.json conflicts with findRun.json"),
+            "{error}"
+        );
+        assert!(
+            error.contains("/components/schemas/Run/properties/status/enum/1"),
+            "{error}"
+        );
+        assert_eq!(fs::read(root.join(SPEC)).expect("read spec"), before);
+    }
+
+    #[test]
+    fn mixed_error_schemas_are_refused_before_the_generator_sees_them() {
+        let (_dir, root) = spec_copy();
+        edit_fragment(&root, "getRun.json", |doc| {
+            doc["paths"]["/runs/{runId}"]["get"]["responses"]["413"]["content"]["application/json"]
+                ["schema"] = serde_json::json!({ "type": "object", "properties": { "message": { "type": "string" } } });
+        });
+        let error = format!(
+            "{:#}",
+            run(&root, Mode::Write).expect_err("413 has its own schema")
+        );
+        assert!(
+            error.contains("operation getRun: its error responses must share one schema"),
+            "{error}"
+        );
+        assert!(
+            error.contains("400, 401, 404 use #/components/schemas/ErrorResponse"),
+            "{error}"
+        );
+        assert!(error.contains("413 use the inline schema"), "{error}");
+    }
+
+    #[test]
+    fn a_description_change_makes_check_fail_with_a_diff_and_write_fix_it() {
+        let (_dir, root) = spec_copy();
+        edit_fragment(&root, "cancelRun.json", |doc| {
+            doc["paths"]["/runs/{runId}/cancel"]["put"]["description"] =
+                "Cancel a run that is still running".into();
+        });
+        let error = format!("{:#}", run(&root, Mode::Check).expect_err("spec is stale"));
+        assert!(error.contains("changed: cancelRun"), "{error}");
+        assert!(
+            error.contains("+        \"description\": \"Cancel a run that is still running\","),
+            "{error}"
+        );
+        assert!(
+            error.contains("run `cargo xtask gen` to update it"),
+            "{error}"
+        );
+
+        let report = run(&root, Mode::Write).expect("gen rewrites the spec");
+        assert!(report.contains("wrote spec/currents.json"), "{report}");
+        let again = run(&root, Mode::Check).expect("fresh after gen");
+        assert!(again.contains("is up to date"), "{again}");
+    }
+}

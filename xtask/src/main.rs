@@ -1,0 +1,78 @@
+//! Project automation for the Currents workspace, run as `cargo xtask <command>`.
+//!
+//! `import` turns a Currents docs page into `spec/fragments/`; `gen` merges the fragments,
+//! applies `spec/overlay.json`, validates the result and writes `spec/currents.json`.
+
+mod canonical;
+mod fragments;
+mod generate;
+mod import;
+mod merge;
+mod overlay;
+mod summary;
+mod validate;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+/// Whether a command may write files, or only report what it would change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Write the outputs.
+    Write,
+    /// Write nothing; fail if an output is stale.
+    Check,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for the Currents workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract the OpenAPI fragments of a Currents docs page into spec/fragments/.
+    Import {
+        /// The docs page, in Markdown with one fenced `json` block per operation.
+        page: PathBuf,
+    },
+    /// Merge spec/fragments/ and spec/overlay.json into spec/currents.json.
+    Gen {
+        /// Write nothing; exit non-zero with a diff when spec/currents.json is stale.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = project_root();
+    let result = match cli.command {
+        Command::Import { page } => import::run(&root, &page).map(|report| print!("{report}")),
+        Command::Gen { check } => {
+            let mode = if check { Mode::Check } else { Mode::Write };
+            generate::run(&root, mode).map(|report| print!("{report}"))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, which holds `spec/`.
+pub(crate) fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_owned()
+}
