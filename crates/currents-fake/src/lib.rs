@@ -1,0 +1,31 @@
+//! A stateful local Currents REST API, for development and tests.
+//!
+//! It serves the six run operations of the Currents REST API under `/v1`, following the
+//! semantics of the Currents docs: a cancel changes what the next get returns, a reset clears
+//! failed specs, a delete removes the run from every operation. Tests start a [`FakeServer`] on
+//! an ephemeral port, point a client at [`FakeServer::base_url`], and then inspect both the
+//! stored runs and the [`RecordedRequest`]s the client sent.
+//!
+//! ```
+//! use currents_fake::{FakeServer, demo::demo_runs};
+//!
+//! let fake = FakeServer::builder().runs(demo_runs(5, 7)).start();
+//! assert!(fake.base_url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(fake.runs().len(), 5);
+//! assert!(fake.requests().is_empty());
+//! ```
+
+mod data;
+pub mod demo;
+mod requests;
+mod respond;
+mod routes;
+mod server;
+mod store;
+
+pub use data::{DataError, load_runs};
+pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
+pub use respond::{ApiError, UNCOMPRESSED_LIMIT};
+pub use routes::MAX_MACHINES_PER_RESET;
+pub use server::{DEFAULT_API_KEY, DEFAULT_BIND, FakeServer, FakeServerBuilder, serve};
+pub use store::{FakeRun, GithubRun};

@@ -1,0 +1,101 @@
+//! `currents-fake`: serve a stateful local Currents REST API, by default at
+//! http://127.0.0.1:4000/v1 (the spec's "Local development" server).
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use clap::Parser;
+use currents_fake::{DEFAULT_API_KEY, DEFAULT_BIND, demo, load_runs, serve};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "currents-fake",
+    version,
+    about = "A stateful local Currents REST API for development and tests"
+)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = DEFAULT_BIND)]
+    bind: SocketAddr,
+    /// The API key clients must send as `Authorization: Bearer <key>`.
+    #[arg(long, default_value = DEFAULT_API_KEY)]
+    api_key: String,
+    /// Serve the runs in this file: a JSON array of Run objects.
+    #[arg(long, conflicts_with = "demo")]
+    data: Option<PathBuf>,
+    /// Serve this many generated demo runs (the default when no --data is given).
+    #[arg(long, default_value_t = 25)]
+    demo: usize,
+    /// Seed for the demo runs; the same seed gives the same runs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let runs = match &args.data {
+        Some(path) => {
+            let loaded = std::fs::read_to_string(path)
+                .map_err(|error| error.to_string())
+                .and_then(|text| load_runs(&text).map_err(|error| error.to_string()));
+            match loaded {
+                Ok(runs) => runs,
+                Err(error) => {
+                    eprintln!("error: cannot load {}: {error}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => demo::demo_runs(args.demo, args.seed),
+    };
+    let listener = match tokio::net::TcpListener::bind(args.bind).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", args.bind);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut projects = runs
+        .iter()
+        .map(|run| run.run.project_id.as_str())
+        .collect::<Vec<_>>();
+    projects.sort_unstable();
+    projects.dedup();
+    println!(
+        "currents-fake serving {} runs at http://{}/v1",
+        runs.len(),
+        args.bind
+    );
+    println!(
+        "API key: {} (send it as `Authorization: Bearer <key>`)",
+        args.api_key
+    );
+    println!("projects: {}", projects.join(", "));
+    match serve(listener, args.api_key, runs, shutdown_signal()).await {
+        Ok(()) => {
+            println!("currents-fake stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Completes on SIGINT or SIGTERM, so `kill` and Ctrl-C both stop the server cleanly.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("install a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,232 @@
+//! `FakeServer`: the fake on its own thread and runtime, with its state open to tests.
+
+use std::{
+    net::{SocketAddr, TcpListener},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    thread,
+};
+
+use currents_api::types::Run;
+use tokio::sync::oneshot;
+
+use crate::{FakeRun, RecordedRequest, routes, store::Store};
+
+/// The key the fake accepts unless told otherwise. It is for local development only.
+pub const DEFAULT_API_KEY: &str = "currents-fake-dev-key";
+
+/// The spec's "Local development" server address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:4000";
+
+/// The state shared by every handler.
+#[derive(Debug, Clone)]
+pub(crate) struct App(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    api_key: String,
+    store: Mutex<Store>,
+    requests: Mutex<Vec<RecordedRequest>>,
+}
+
+impl App {
+    pub(crate) fn new(api_key: String, runs: impl IntoIterator<Item = FakeRun>) -> Self {
+        let mut store = Store::default();
+        runs.into_iter().for_each(|run| store.insert(run));
+        App(Arc::new(Shared {
+            api_key,
+            store: Mutex::new(store),
+            requests: Mutex::default(),
+        }))
+    }
+
+    pub(crate) fn api_key(&self) -> &str {
+        &self.0.api_key
+    }
+
+    // A panicking test thread must not make the fake unusable for the assertions that follow,
+    // so a poisoned lock is taken over rather than propagated.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.0.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+        self.0
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        self.requests().push(request);
+    }
+}
+
+/// Serves the fake on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    api_key: String,
+    runs: Vec<FakeRun>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, routes::router(App::new(api_key, runs)))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A running fake Currents API on an ephemeral loopback port.
+///
+/// It runs on its own thread with its own runtime, so it works the same from synchronous
+/// tests, `#[tokio::test]` and CLI tests that block on a child process. Dropping it stops it.
+#[derive(Debug)]
+pub struct FakeServer {
+    app: App,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+/// Configures a [`FakeServer`] before it starts.
+#[derive(Debug, Default)]
+pub struct FakeServerBuilder {
+    api_key: Option<String>,
+    runs: Vec<FakeRun>,
+}
+
+impl FakeServerBuilder {
+    /// The API key to require instead of [`DEFAULT_API_KEY`].
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Runs to serve from the start.
+    pub fn runs(mut self, runs: impl IntoIterator<Item = impl Into<FakeRun>>) -> Self {
+        self.runs.extend(runs.into_iter().map(Into::into));
+        self
+    }
+
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound or no runtime can be built, which leaves a test
+    /// nothing to run against.
+    pub fn start(self) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("make the listener non-blocking");
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        let app = App::new(
+            self.api_key.unwrap_or_else(|| DEFAULT_API_KEY.to_owned()),
+            self.runs,
+        );
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let router = routes::router(app.clone());
+        let thread = thread::Builder::new()
+            .name(format!("currents-fake-{}", addr.port()))
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("build the fake's runtime");
+                runtime.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("adopt the listener");
+                    let stop = async move {
+                        let _ = stopped.await;
+                    };
+                    // Serving only ends on shutdown; an accept error is retried inside axum.
+                    let _ = axum::serve(listener, router)
+                        .with_graceful_shutdown(stop)
+                        .await;
+                });
+            })
+            .expect("spawn the fake's thread");
+        FakeServer {
+            app,
+            addr,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl FakeServer {
+    /// A fake with no runs and the default key.
+    pub fn start() -> FakeServer {
+        FakeServer::builder().start()
+    }
+
+    /// Configure the key and the initial runs.
+    pub fn builder() -> FakeServerBuilder {
+        FakeServerBuilder::default()
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:41234/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The socket address the fake listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key the fake requires.
+    pub fn api_key(&self) -> &str {
+        self.app.api_key()
+    }
+
+    /// Adds a run, or replaces the run with the same id (which also undeletes it).
+    pub fn insert(&self, run: impl Into<FakeRun>) {
+        self.app.store().insert(run.into());
+    }
+
+    /// A stored run by id; `None` if it does not exist or was deleted.
+    pub fn run(&self, run_id: &str) -> Option<Run> {
+        self.app.store().get(run_id).ok().cloned()
+    }
+
+    /// Every stored run, by id.
+    pub fn runs(&self) -> Vec<Run> {
+        self.app
+            .store()
+            .runs()
+            .map(|stored| stored.run.clone())
+            .collect()
+    }
+
+    /// Changes a stored run in place, for example to complete it while a client waits.
+    /// Returns false if there is no such run.
+    pub fn update_run(&self, run_id: &str, change: impl FnOnce(&mut Run)) -> bool {
+        self.app
+            .store()
+            .run_mut(run_id)
+            .map(|stored| change(&mut stored.run))
+            .is_some()
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.app.requests().clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.app.requests().clear();
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The fake's state and the semantics of each operation, independent of HTTP.
+//!
+//! Every operation takes the whole store under one lock in the server, so each one is atomic:
+//! two racing cancels of the same run see it running at most once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use currents_api::types::{
+    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunSpec, RunStatus,
+};
+
+use crate::ApiError;
+
+/// The GitHub Actions workflow run that produced a Currents run, which cancelRunByGithubCI
+/// matches on. Currents keeps it beside the run; the `Run` schema does not expose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GithubRun {
+    /// The workflow run id (`github.run_id`).
+    pub run_id: String,
+    /// The attempt number (`github.run_attempt`).
+    pub attempt: i64,
+}
+
+/// A run as the fake stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeRun {
+    /// The run, exactly as getRun returns it.
+    pub run: Run,
+    /// The GitHub workflow run it belongs to, if any.
+    pub github: Option<GithubRun>,
+}
+
+impl FakeRun {
+    /// Attaches the GitHub workflow run that cancelRunByGithubCI will match.
+    pub fn with_github(mut self, run_id: impl Into<String>, attempt: i64) -> Self {
+        self.github = Some(GithubRun {
+            run_id: run_id.into(),
+            attempt,
+        });
+        self
+    }
+}
+
+impl From<Run> for FakeRun {
+    fn from(run: Run) -> Self {
+        FakeRun { run, github: None }
+    }
+}
+
+/// What findRun filters on, already validated.
+#[derive(Debug, Default)]
+pub(crate) struct FindQuery {
+    pub(crate) project_id: String,
+    pub(crate) ci_build_id: Option<String>,
+    pub(crate) branch: Option<BranchFilterQueryValue>,
+    pub(crate) tags: Vec<String>,
+}
+
+/// cancelRunByGithubCI's request, already validated.
+#[derive(Debug)]
+pub(crate) struct GithubCancel {
+    pub(crate) github_run_id: String,
+    pub(crate) github_run_attempt: i64,
+    pub(crate) project_id: Option<String>,
+    pub(crate) ci_build_id: Option<String>,
+}
+
+/// All runs, plus the ids of deleted ones so that they answer 404 as deleted.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    runs: BTreeMap<String, FakeRun>,
+    deleted: BTreeSet<String>,
+}
+
+impl Store {
+    pub(crate) fn insert(&mut self, run: FakeRun) {
+        self.deleted.remove(&run.run.run_id);
+        self.runs.insert(run.run.run_id.clone(), run);
+    }
+
+    pub(crate) fn runs(&self) -> impl Iterator<Item = &FakeRun> {
+        self.runs.values()
+    }
+
+    pub(crate) fn run_mut(&mut self, run_id: &str) -> Option<&mut FakeRun> {
+        self.runs.get_mut(run_id)
+    }
+
+    pub(crate) fn get(&self, run_id: &str) -> Result<&Run, ApiError> {
+        self.runs
+            .get(run_id)
+            .map(|stored| &stored.run)
+            .ok_or_else(|| self.not_found(run_id))
+    }
+
+    /// The most recent completed run that matches, as findRun documents.
+    pub(crate) fn find(&self, query: &FindQuery) -> Result<&Run, ApiError> {
+        let matches = |run: &Run| {
+            let commit_branch = run
+                .meta
+                .as_ref()
+                .and_then(|meta| meta.commit.as_ref())
+                .and_then(|c| c.branch.as_deref());
+            let ci_build_id = run
+                .meta
+                .as_ref()
+                .and_then(|meta| meta.ci_build_id.as_deref());
+            run.project_id == query.project_id
+                && query.tags.iter().all(|tag| run.tags.contains(tag))
+                && match &query.ci_build_id {
+                    // A ciBuildId names one run, whatever its state.
+                    Some(wanted) => ci_build_id == Some(wanted.as_str()),
+                    None => {
+                        run.completion_state == RunCompletionState::Complete
+                            && query
+                                .branch
+                                .as_ref()
+                                .is_none_or(|filter| branch_matches(filter, commit_branch))
+                    }
+                }
+        };
+        self.runs
+            .values()
+            .map(|stored| &stored.run)
+            .filter(|run| matches(run))
+            .max_by_key(|run| (run.created_at, run.run_id.clone()))
+            .ok_or_else(|| {
+                ApiError::not_found("no run matches the query in project", &query.project_id)
+            })
+    }
+
+    pub(crate) fn delete(&mut self, run_id: &str) -> Result<(), ApiError> {
+        self.runs
+            .remove(run_id)
+            .ok_or_else(|| self.not_found(run_id))?;
+        self.deleted.insert(run_id.to_owned());
+        Ok(())
+    }
+
+    /// Cancels a running run. Anything else answers 422 and changes nothing, as Currents does.
+    pub(crate) fn cancel(
+        &mut self,
+        run_id: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let not_found = self.not_found(run_id);
+        let run = &mut self.runs.get_mut(run_id).ok_or(not_found)?.run;
+        if run.status != RunStatus::Running {
+            return Err(ApiError::unprocessable(format!(
+                "run '{run_id}' is {} and cannot be cancelled; only a running run can be cancelled",
+                run.status
+            )));
+        }
+        run.status = RunStatus::Cancelled;
+        run.completion_state = RunCompletionState::Cancelled;
+        run.cancellation = Some(RunCancellation {
+            cancelled_at: Some(at),
+            cancelled_by: Some(by.to_owned()),
+            reason: Some("Cancelled through the REST API".to_owned()),
+        });
+        Ok(())
+    }
+
+    /// Resets the failed specs claimed by the given machines and returns how many were reset.
+    pub(crate) fn reset(
+        &mut self,
+        run_id: &str,
+        machines: &BTreeSet<String>,
+    ) -> Result<usize, ApiError> {
+        let not_found = self.not_found(run_id);
+        let run = &mut self.runs.get_mut(run_id).ok_or(not_found)?.run;
+        let mut reset = 0;
+        for spec in &mut run.specs {
+            let claimed = spec
+                .machine_id
+                .as_ref()
+                .is_some_and(|machine| machines.contains(machine));
+            if claimed && is_failed(spec) {
+                spec.results = None;
+                spec.completed_at = None;
+                reset += 1;
+            }
+        }
+        if reset > 0 {
+            run.status = RunStatus::Running;
+            run.completion_state = RunCompletionState::Incomplete;
+            run.duration_ms = None;
+        }
+        Ok(reset)
+    }
+
+    /// Cancels the running run of a GitHub workflow run; the id of the cancelled run.
+    pub(crate) fn cancel_github(
+        &mut self,
+        request: &GithubCancel,
+        at: DateTime<Utc>,
+    ) -> Result<String, ApiError> {
+        let found = self.runs.values().find(|stored| {
+            let run = &stored.run;
+            let ci_build_id = run
+                .meta
+                .as_ref()
+                .and_then(|meta| meta.ci_build_id.as_deref());
+            stored.github.as_ref().is_some_and(|github| {
+                github.run_id == request.github_run_id
+                    && github.attempt == request.github_run_attempt
+            }) && run.status == RunStatus::Running
+                && request
+                    .project_id
+                    .as_ref()
+                    .is_none_or(|project| *project == run.project_id)
+                && request
+                    .ci_build_id
+                    .as_deref()
+                    .is_none_or(|wanted| ci_build_id == Some(wanted))
+        });
+        let Some(run_id) = found.map(|stored| stored.run.run_id.clone()) else {
+            return Err(ApiError::not_found(
+                "no running run matches GitHub workflow run",
+                &format!(
+                    "{} attempt {}",
+                    request.github_run_id, request.github_run_attempt
+                ),
+            ));
+        };
+        self.cancel(&run_id, "github-actions", at)?;
+        Ok(run_id)
+    }
+
+    fn not_found(&self, run_id: &str) -> ApiError {
+        if self.deleted.contains(run_id) {
+            ApiError::not_found("run was deleted", run_id)
+        } else {
+            ApiError::not_found("run not found", run_id)
+        }
+    }
+}
+
+/// A spec needs re-running when a test failed or the spec itself threw.
+pub(crate) fn is_failed(spec: &RunSpec) -> bool {
+    spec.results.as_ref().is_some_and(|results| {
+        results
+            .exception
+            .as_ref()
+            .is_some_and(|exception| !exception.is_empty())
+            || results
+                .stats
+                .as_ref()
+                .and_then(|stats| stats.failures)
+                .unwrap_or(0)
+                > 0
+    })
+}
+
+fn branch_matches(filter: &BranchFilterQueryValue, branch: Option<&str>) -> bool {
+    let Some(branch) = branch else { return false };
+    match filter {
+        BranchFilterQueryValue::Exact(exact) => branch == exact.as_str(),
+        BranchFilterQueryValue::Prefix(prefix) => {
+            branch.starts_with(prefix.as_str().strip_suffix('*').unwrap_or(prefix.as_str()))
+        }
+    }
+}
