@@ -271,3 +271,44 @@ fn base_time() -> DateTime<Utc> {
         .single()
         .expect("a valid fixed date")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_runs_are_deterministic_and_varied() {
+        let runs = demo_runs(40, 11);
+        assert_eq!(runs, demo_runs(40, 11), "the same seed gives the same runs");
+        assert_ne!(runs, demo_runs(40, 12));
+        let statuses = runs
+            .iter()
+            .map(|r| r.run.status.to_string())
+            .collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(
+            statuses.into_iter().collect::<Vec<_>>(),
+            ["cancelled", "failed", "passed", "running", "timedOut"]
+        );
+        let branches = runs
+            .iter()
+            .filter_map(|r| r.run.meta.as_ref()?.commit.as_ref()?.branch.clone())
+            .collect::<std::collections::BTreeSet<_>>();
+        assert!(branches.contains("main") && branches.iter().any(|b| b.starts_with("release/")));
+        assert!(branches.iter().any(|b| b.starts_with("feature/")));
+        let projects = runs
+            .iter()
+            .map(|r| r.run.project_id.as_str())
+            .collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(projects.len(), DEMO_PROJECTS.len());
+        let size = serde_json::to_vec(&runs[0].run).expect("serialises").len();
+        assert!(
+            size > crate::UNCOMPRESSED_LIMIT,
+            "the first run is {size} bytes"
+        );
+        assert!(
+            runs[1..]
+                .iter()
+                .all(|r| serde_json::to_vec(&r.run).map_or(0, |b| b.len()) < 100_000)
+        );
+    }
+}

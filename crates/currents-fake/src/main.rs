@@ -61,10 +61,13 @@ async fn main() -> ExitCode {
         .collect::<Vec<_>>();
     projects.sort_unstable();
     projects.dedup();
+    // The bound address, not the requested one: `--bind 127.0.0.1:0` picks a free port.
+    let addr = listener
+        .local_addr()
+        .map_or_else(|_| args.bind.to_string(), |a| a.to_string());
     println!(
-        "currents-fake serving {} runs at http://{}/v1",
-        runs.len(),
-        args.bind
+        "currents-fake serving {} runs at http://{addr}/v1",
+        runs.len()
     );
     println!(
         "API key: {} (send it as `Authorization: Bearer <key>`)",
