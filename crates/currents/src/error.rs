@@ -1,0 +1,188 @@
+//! The one error type of the crate, and the validation error it wraps.
+//!
+//! Display is one short line with no response body and never the API key; the underlying
+//! cause, where there is one, is in [`std::error::Error::source`].
+
+use std::{fmt, time::Duration};
+
+use reqwest::StatusCode;
+
+/// Input that was refused before any request was sent.
+///
+/// It names what was checked, the value, and the rule it breaks:
+/// `branch filter 'release /x': character ' ' at position 8 is not allowed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    subject: &'static str,
+    value: String,
+    rule: String,
+}
+
+impl ValidationError {
+    pub(crate) fn new(
+        subject: &'static str,
+        value: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            subject,
+            value: value.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// What was validated, such as `run id` or `branch filter`.
+    pub fn subject(&self) -> &'static str {
+        self.subject
+    }
+
+    /// The refused value, unchanged.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rule the value breaks.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Escaping keeps a control character in the value from garbling a log line.
+        write!(
+            f,
+            "{} '{}': {}",
+            self.subject,
+            self.value.escape_debug(),
+            self.rule
+        )
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Everything that can go wrong with a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was invalid; no request was sent.
+    #[error("invalid input: {0}")]
+    Validation(#[from] ValidationError),
+
+    /// The API answered with an error status.
+    #[error("{operation} failed with HTTP {status}: {message}")]
+    Api {
+        /// The operationId, such as `getRun`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `error` field of the API's `ErrorResponse`, or a description of the body.
+        message: String,
+    },
+
+    /// The run (or a run matching the query) does not exist: HTTP 404.
+    #[error("{operation}: not found: {message}")]
+    NotFound {
+        /// The operationId.
+        operation: &'static str,
+        /// What the API said.
+        message: String,
+    },
+
+    /// The response was too large: the API's HTTP 413, or a body over the client's cap.
+    #[error("{operation}: the response is larger than {limit}")]
+    TooLarge {
+        /// The operationId.
+        operation: &'static str,
+        /// Which limit was hit.
+        limit: SizeLimit,
+    },
+
+    /// The call did not finish within the client's total timeout.
+    #[error("{operation} timed out after {after:?}")]
+    Timeout {
+        /// The operationId.
+        operation: &'static str,
+        /// The timeout that expired.
+        after: Duration,
+    },
+
+    /// `wait_for` reached its deadline while the run was still running.
+    #[error("run {run_id} was still {last_status} after waiting {waited:?}")]
+    WaitTimeout {
+        /// The run waited for.
+        run_id: String,
+        /// How long `wait_for` waited.
+        waited: Duration,
+        /// The status the run had at the last poll.
+        last_status: String,
+    },
+
+    /// The request or the response body could not be transferred.
+    #[error("{operation}: the connection failed")]
+    Transport {
+        /// The operationId.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response body did not decode into the documented type.
+    #[error("{operation}: the HTTP {status} response body did not decode")]
+    Decode {
+        /// The operationId.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// Why decoding failed; it names the line and column, not the body.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// The limit a too-large response exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SizeLimit {
+    /// The API's own limit (1 MB uncompressed): it answered HTTP 413.
+    Api,
+    /// The client's cap on a decoded body, in bytes.
+    Client(usize),
+}
+
+impl fmt::Display for SizeLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeLimit::Api => f.write_str("the API allows (HTTP 413)"),
+            SizeLimit::Client(bytes) => write!(f, "the client's cap of {bytes} bytes"),
+        }
+    }
+}
+
+impl Error {
+    /// The HTTP status of the response that caused the error, where there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+            Error::TooLarge {
+                limit: SizeLimit::Api,
+                ..
+            } => Some(StatusCode::PAYLOAD_TOO_LARGE),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the input was refused before any request was sent.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::Validation(_))
+    }
+
+    /// Whether a request timeout or a `wait_for` deadline expired.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::WaitTimeout { .. })
+    }
+}

@@ -1,0 +1,74 @@
+//! Validated inputs: each is checked once, when it is made, so an invalid value never reaches
+//! a request.
+
+mod branch_filter;
+mod run_id;
+mod text_id;
+
+pub use branch_filter::{BranchFilter, MAX_BRANCH_FILTER_LEN};
+pub use run_id::RunId;
+pub use text_id::{MachineId, ProjectId, Tag};
+
+/// Implements the conversions every validated string shares.
+macro_rules! validated_string {
+    ($name:ident) => {
+        impl std::str::FromStr for $name {
+            type Err = crate::ValidationError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::new(value)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = crate::ValidationError;
+
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = crate::ValidationError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Self::new(value).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use validated_string;
+
+/// The 1-based position and the character of the first `char` that `allowed` refuses.
+pub(crate) fn first_refused(value: &str, allowed: impl Fn(char) -> bool) -> Option<(usize, char)> {
+    value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !allowed(*c))
+        .map(|(index, c)| (index + 1, c))
+}

@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+
+mod base_url;
+mod client;
+mod error;
+mod input;
+mod retry;
+mod runs;
+mod summary;
+mod transport;
+
+pub use base_url::{LOCAL_URL, PRODUCTION_URL, STAGING_URL};
+pub use client::{
+    API_KEY_ENV, API_URL_ENV, Client, ClientBuilder, Config, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RESET_CONCURRENCY, DEFAULT_TIMEOUT,
+};
+pub use error::{Error, SizeLimit, ValidationError};
+pub use input::{BranchFilter, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag};
+pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
+pub use runs::{
+    CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetReport, Runs,
+    WaitOptions, is_finished,
+};
+pub use summary::{FailedSpec, RunSummary, SpecCounts, TestTotals, spec_failed};
+
+/// The generated types and client, for what the facade does not wrap.
+pub use currents_api as api;
+/// The types users handle most, from the generated API.
+pub use currents_api::types::{Run, RunCompletionState, RunSpec, RunStatus};

@@ -1,0 +1,166 @@
+//! When to retry, and how long to wait first.
+//!
+//! | outcome | retried (GET, PUT, DELETE) |
+//! | --- | --- |
+//! | 408, 429, 502, 503, 504 | yes |
+//! | connection refused or reset, a body cut off mid-way | yes |
+//! | any other 4xx (including 413), 500, other 5xx | no |
+//! | request-building errors, invalid input | no (nothing was sent) |
+//!
+//! The wait before retry `n` is full-jitter exponential backoff: a uniformly random duration
+//! between zero and `min(max_delay, base_delay * 2^(n-1))`. A `Retry-After` header (seconds or
+//! an HTTP date) replaces the backoff, capped at `max_retry_after`. Every call also has a total
+//! timeout: a wait that would pass it is not started.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+
+/// How many attempts a call makes and how long it waits between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, backoff from 200 ms up to 5 s, `Retry-After` honoured up to 30 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call makes exactly one attempt.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The total number of attempts, including the first (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff cap of the first retry; it doubles for each further retry.
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest backoff before any retry.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` that is honoured; longer ones are cut to this.
+    pub fn with_max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// The total number of attempts.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The upper bound of the backoff before retry `retry` (1 for the first retry).
+    pub fn backoff_cap(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The wait before retry `retry`: the server's `Retry-After` (capped) if it sent one,
+    /// otherwise `unit` (a number in `[0, 1)`) times the backoff cap.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
+        match retry_after {
+            Some(wait) => wait.min(self.max_retry_after),
+            None => self.backoff_cap(retry).mul_f64(unit.clamp(0.0, 1.0)),
+        }
+    }
+}
+
+/// Whether a response status is worth another attempt.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// Parses a `Retry-After` value: a number of seconds or an HTTP date, relative to `now`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    match value.parse::<u64>() {
+        Ok(seconds) => Some(Duration::from_secs(seconds)),
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()
+            .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO)),
+    }
+}
+
+/// Whether a transport error may be retried: the request may not have been processed, or
+/// the answer was lost on the way. Errors building the request never are.
+pub(crate) fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    !error.is_builder()
+        && (error.is_connect() || error.is_request() || error.is_body() || error.is_decode())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_retry_after_wins() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff_cap(1), Duration::from_millis(200));
+        assert_eq!(policy.backoff_cap(3), Duration::from_millis(800));
+        assert_eq!(policy.backoff_cap(30), Duration::from_secs(5));
+        assert_eq!(policy.delay(2, None, 0.5), Duration::from_millis(200));
+        assert_eq!(
+            policy.delay(2, Some(Duration::from_secs(7)), 0.5),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            policy.delay(2, Some(Duration::from_secs(700)), 0.5),
+            Duration::from_secs(30)
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Sat, 28 Nov 2026 12:00:00 GMT").expect("date");
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Sat, 28 Nov 2026 12:00:09 GMT", now),
+            Some(Duration::from_secs(9))
+        );
+        assert_eq!(
+            parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_status_table() {
+        let retried = (100..600)
+            .filter_map(|code| StatusCode::from_u16(code).ok())
+            .filter(|s| is_retryable_status(*s));
+        assert_eq!(
+            retried.map(|s| s.as_u16()).collect::<Vec<_>>(),
+            [408, 429, 502, 503, 504]
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! `RunSummary`: what happened in a run, counted the way Currents counts it.
+//!
+//! Currents reports per-test outcomes with the `RecordedTestOutcome` vocabulary:
+//! - **passed** (`passes`): the test passed.
+//! - **failed** (`failures`): the test failed. Only these make a spec, and the run, fail.
+//! - **pending** (`pending`): an intentional skip, such as `it.skip()`. Not a failure.
+//! - **skipped** (`skipped`): the test was meant to run but was interrupted, for example by a
+//!   failing hook. Not counted as a failure here either, though it is worth a look.
+//! - **flaky** (`flaky`): the test passed after a retry; it is also counted as passed.
+
+use std::time::Duration;
+
+use currents_api::types::{Run, RunSpec, RunStatus};
+use serde::Serialize;
+
+use crate::runs::is_finished;
+
+/// Test counts over all specs of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TestTotals {
+    /// All tests.
+    pub total: i64,
+    /// Tests that passed.
+    pub passed: i64,
+    /// Tests that failed.
+    pub failed: i64,
+    /// Intentionally skipped tests (`it.skip()`).
+    pub pending: i64,
+    /// Tests that were meant to run but were interrupted.
+    pub skipped: i64,
+    /// Tests that passed after a retry.
+    pub flaky: i64,
+}
+
+/// How many specs are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SpecCounts {
+    /// All specs.
+    pub total: usize,
+    /// Finished with no failed test and no exception.
+    pub passed: usize,
+    /// Finished with a failed test or an exception.
+    pub failed: usize,
+    /// Claimed by a machine and not finished.
+    pub running: usize,
+    /// Not claimed by any machine yet.
+    pub queued: usize,
+}
+
+/// A spec that failed, and the machine that ran it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedSpec {
+    /// The spec file.
+    pub spec: String,
+    /// The machine that ran it; resetting this machine re-runs the spec.
+    pub machine_id: Option<String>,
+    /// How many of its tests failed.
+    pub failures: i64,
+    /// The error that stopped the whole spec, if one did.
+    pub exception: Option<String>,
+}
+
+/// The outcome of a run in numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    /// The run.
+    pub run_id: String,
+    /// Its status, such as `passed` or `running`.
+    pub status: String,
+    /// Whether the run is done (see [`is_finished`]).
+    pub finished: bool,
+    /// Test counts.
+    pub tests: TestTotals,
+    /// Spec counts.
+    pub specs: SpecCounts,
+    /// The failed specs, in the run's order.
+    pub failed_specs: Vec<FailedSpec>,
+    /// How long the run took, once it is known.
+    pub duration: Option<Duration>,
+}
+
+impl RunSummary {
+    /// Whether the run finished and passed.
+    pub fn passed(&self) -> bool {
+        self.finished && self.status == RunStatus::Passed.as_str()
+    }
+}
+
+/// Whether a spec needs re-running: a test failed, or the spec itself threw.
+pub fn spec_failed(spec: &RunSpec) -> bool {
+    spec.results.as_ref().is_some_and(|results| {
+        results
+            .exception
+            .as_ref()
+            .is_some_and(|exception| !exception.is_empty())
+            || results
+                .stats
+                .as_ref()
+                .and_then(|stats| stats.failures)
+                .unwrap_or(0)
+                > 0
+    })
+}
+
+impl From<&Run> for RunSummary {
+    fn from(run: &Run) -> Self {
+        let mut tests = TestTotals::default();
+        let mut specs = SpecCounts {
+            total: run.specs.len(),
+            ..SpecCounts::default()
+        };
+        let mut failed_specs = Vec::new();
+        for spec in &run.specs {
+            let Some(results) = &spec.results else {
+                if spec.claimed_at.is_some() || spec.machine_id.is_some() {
+                    specs.running += 1;
+                } else {
+                    specs.queued += 1;
+                }
+                continue;
+            };
+            if let Some(stats) = &results.stats {
+                let count = |value: Option<i64>| value.unwrap_or(0).max(0);
+                // `overall` is the deprecated name of `tests`.
+                tests.total += count(stats.tests.or(stats.overall));
+                tests.passed += count(stats.passes);
+                tests.failed += count(stats.failures);
+                tests.pending += count(stats.pending);
+                tests.skipped += count(stats.skipped);
+                tests.flaky += count(stats.flaky);
+            }
+            if spec_failed(spec) {
+                specs.failed += 1;
+                failed_specs.push(FailedSpec {
+                    spec: spec.spec.clone().unwrap_or_default(),
+                    machine_id: spec.machine_id.clone(),
+                    failures: results
+                        .stats
+                        .as_ref()
+                        .and_then(|stats| stats.failures)
+                        .unwrap_or(0),
+                    exception: results
+                        .exception
+                        .clone()
+                        .filter(|exception| !exception.is_empty()),
+                });
+            } else {
+                specs.passed += 1;
+            }
+        }
+        RunSummary {
+            run_id: run.run_id.clone(),
+            status: run.status.to_string(),
+            finished: is_finished(run),
+            tests,
+            specs,
+            failed_specs,
+            duration: run
+                .duration_ms
+                .and_then(|ms| u64::try_from(ms).ok())
+                .map(Duration::from_millis),
+        }
+    }
+}
