@@ -17,6 +17,7 @@
 
 mod data;
 pub mod demo;
+mod fixture;
 mod requests;
 mod respond;
 mod routes;
@@ -24,6 +25,7 @@ mod server;
 mod store;
 
 pub use data::{DataError, load_runs};
+pub use fixture::RunFixture;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};
 pub use routes::MAX_MACHINES_PER_RESET;

@@ -2,10 +2,9 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use currents_api::types::Run;
-use currents_fake::{FakeRun, FakeServer};
+use currents_fake::{FakeRun, FakeServer, RunFixture};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A run built from the fields that matter to a test; specs are `(machine, failures)` pairs.
 pub fn run(
@@ -17,30 +16,18 @@ pub fn run(
     hour: u32,
     specs: &[(&str, i64)],
 ) -> FakeRun {
-    let completion = match status {
-        "passed" | "failed" => "complete",
-        "running" => "incomplete",
-        other => other,
-    };
-    let specs = specs
+    let fixture = RunFixture::new(id)
+        .project(project)
+        .status(status)
+        .branch(branch)
+        .tags(tags.iter().copied())
+        .created_hour(hour);
+    specs
         .iter()
-        .enumerate()
-        .map(|(n, (machine, failures))| {
-            json!({
-                "spec": format!("spec-{n}.cy.ts"), "machineId": machine,
-                "completedAt": "2026-11-01T10:00:00Z",
-                "results": { "stats": { "tests": 3, "passes": 3 - failures, "failures": failures } }
-            })
+        .fold(fixture, |fixture, (machine, failures)| {
+            fixture.spec(*machine, *failures)
         })
-        .collect::<Vec<_>>();
-    let run: Run = serde_json::from_value(json!({
-        "runId": id, "projectId": project, "createdAt": format!("2026-11-01T{hour:02}:00:00Z"),
-        "completionState": completion, "status": status, "tags": tags,
-        "meta": { "ciBuildId": format!("build-{id}"), "commit": { "branch": branch } },
-        "specs": specs,
-    }))
-    .expect("test runs follow the schema");
-    FakeRun::from(run)
+        .build()
 }
 
 /// A raw HTTP client against a fake, with and without gzip.

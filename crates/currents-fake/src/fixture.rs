@@ -1,0 +1,127 @@
+//! `RunFixture`: small runs for tests, built from the fields a test cares about.
+
+use currents_api::types::Run;
+use serde_json::{Value, json};
+
+use crate::FakeRun;
+
+/// Builds a [`FakeRun`] for a test.
+///
+/// ```
+/// use currents_fake::RunFixture;
+///
+/// let run = RunFixture::new("r1").project("p").status("failed").branch("release/1.x")
+///     .spec("machine-1", 2).spec("machine-2", 0).build();
+/// assert_eq!(run.run.specs.len(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RunFixture {
+    id: String,
+    project: String,
+    status: String,
+    branch: String,
+    tags: Vec<String>,
+    hour: u32,
+    specs: Vec<Value>,
+    github: Option<(String, i64)>,
+}
+
+impl RunFixture {
+    /// A passed run of project `project-1` on `main`, created at 09:00 on 2026-11-01.
+    pub fn new(id: impl Into<String>) -> Self {
+        RunFixture {
+            id: id.into(),
+            project: "project-1".into(),
+            status: "passed".into(),
+            branch: "main".into(),
+            tags: Vec::new(),
+            hour: 9,
+            specs: Vec::new(),
+            github: None,
+        }
+    }
+
+    /// The project.
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project = project.into();
+        self
+    }
+
+    /// The status: `passed`, `failed` and `running` set the matching completion state; any
+    /// other status is used as the completion state too.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = status.into();
+        self
+    }
+
+    /// The commit branch.
+    pub fn branch(mut self, branch: impl Into<String>) -> Self {
+        self.branch = branch.into();
+        self
+    }
+
+    /// The run's tags.
+    pub fn tags<T: Into<String>>(mut self, tags: impl IntoIterator<Item = T>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The hour of 2026-11-01 the run was created at; later runs are "more recent".
+    pub fn created_hour(mut self, hour: u32) -> Self {
+        self.hour = hour.min(23);
+        self
+    }
+
+    /// A finished spec with three tests on `machine`, of which `failures` failed.
+    pub fn spec(mut self, machine: impl Into<String>, failures: i64) -> Self {
+        let n = self.specs.len();
+        self.specs.push(json!({
+            "spec": format!("spec-{n}.cy.ts"),
+            "machineId": machine.into(),
+            "claimedAt": "2026-11-01T10:00:00Z",
+            "completedAt": "2026-11-01T10:01:00Z",
+            "results": { "stats": { "tests": 3, "passes": (3 - failures).max(0), "failures": failures } },
+        }));
+        self
+    }
+
+    /// The GitHub workflow run that cancelRunByGithubCI matches.
+    pub fn github(mut self, run_id: impl Into<String>, attempt: i64) -> Self {
+        self.github = Some((run_id.into(), attempt));
+        self
+    }
+
+    /// The run. Its `meta.ciBuildId` is `build-<id>`.
+    ///
+    /// # Panics
+    /// If the status makes the run invalid against the schema, which is a bug in the test.
+    pub fn build(self) -> FakeRun {
+        let completion = match self.status.as_str() {
+            "passed" | "failed" => "complete",
+            "running" => "incomplete",
+            other => other,
+        };
+        let run: Run = serde_json::from_value(json!({
+            "runId": self.id,
+            "projectId": self.project,
+            "createdAt": format!("2026-11-01T{:02}:00:00Z", self.hour),
+            "completionState": completion,
+            "status": self.status,
+            "tags": self.tags,
+            "meta": { "ciBuildId": format!("build-{}", self.id), "commit": { "branch": self.branch } },
+            "specs": self.specs,
+        }))
+        .expect("a fixture run follows the Run schema");
+        let run = FakeRun::from(run);
+        match self.github {
+            Some((id, attempt)) => run.with_github(id, attempt),
+            None => run,
+        }
+    }
+}
+
+impl From<RunFixture> for FakeRun {
+    fn from(fixture: RunFixture) -> Self {
+        fixture.build()
+    }
+}

@@ -1,0 +1,470 @@
+//! The facade against currents-fake over loopback: every operation and helper.
+
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+use currents::{CancelOutcome, Error, ProjectId, RunStatus, RunSummary, WaitOptions};
+use currents_fake::{FakeServer, RunFixture, demo::demo_run};
+use integration_tests::{client, machines, requests_to, run_id};
+use serde_json::Value;
+
+fn project(id: &str) -> ProjectId {
+    id.parse().expect("a valid project id")
+}
+
+#[tokio::test]
+async fn get_returns_the_run_and_a_missing_run_is_not_found() {
+    let large = demo_run(5, 2_200);
+    let large_id = large.run.run_id.clone();
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1").spec("m1", 1).build(), large])
+        .start();
+    let client = client(&fake);
+
+    let run = client
+        .runs()
+        .get(&run_id("r1"))
+        .await
+        .expect("the run exists");
+    assert_eq!((run.run_id.as_str(), run.specs.len()), ("r1", 1));
+    // Over 1 MB uncompressed: only gzip gets it through the API's 413.
+    let large = client
+        .runs()
+        .get(&run_id(&large_id))
+        .await
+        .expect("gzip is negotiated");
+    assert_eq!(large.specs.len(), 2_200);
+
+    let missing = client
+        .runs()
+        .get(&run_id("nope"))
+        .await
+        .expect_err("no such run");
+    assert!(
+        matches!(
+            missing,
+            Error::NotFound {
+                operation: "getRun",
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        missing.to_string(),
+        "getRun: not found: run not found: 'nope'"
+    );
+
+    for request in fake.requests() {
+        assert!(
+            request
+                .header("accept-encoding")
+                .is_some_and(|v| v.contains("gzip")),
+            "{request:?}"
+        );
+        assert_eq!(request.header("authorization"), Some("Bearer <redacted>"));
+        assert_eq!(request.header("api-version"), Some("1.0.0"));
+    }
+}
+
+#[tokio::test]
+async fn find_sends_every_filter_and_returns_the_latest_completed_match() {
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("old")
+                .project("p")
+                .branch("release/1.x")
+                .tags(["nightly", "a&b"])
+                .created_hour(8),
+            RunFixture::new("new")
+                .project("p")
+                .branch("release/2.x")
+                .tags(["nightly", "a&b"])
+                .created_hour(10),
+            RunFixture::new("main")
+                .project("p")
+                .branch("main")
+                .tags(["nightly", "a&b"])
+                .created_hour(11),
+            RunFixture::new("live")
+                .project("p")
+                .branch("release/3.x")
+                .status("running")
+                .created_hour(12),
+        ])
+        .start();
+    let client = client(&fake);
+
+    let run = client
+        .runs()
+        .find(&project("p"))
+        .branch("release/*")
+        .expect("a valid filter")
+        .tags(["nightly", "a&b"])
+        .pw_last_run(true)
+        .send()
+        .await
+        .expect("a match");
+    assert_eq!(run.run_id, "new");
+    let sent = requests_to(&fake, "/runs/find").pop().expect("one request");
+    assert_eq!(
+        sent.query_pairs(),
+        [
+            ("projectId".to_owned(), "p".to_owned()),
+            ("branch".to_owned(), "release/*".to_owned()),
+            ("tags[]".to_owned(), "nightly".to_owned()),
+            ("tags[]".to_owned(), "a&b".to_owned()),
+            ("pwLastRun".to_owned(), "true".to_owned()),
+        ]
+    );
+    assert!(
+        sent.query
+            .as_deref()
+            .is_some_and(|q| q.contains("tags%5B%5D=a%26b")),
+        "{:?}",
+        sent.query
+    );
+
+    let by_build = client
+        .runs()
+        .find(&project("p"))
+        .ci_build_id("build-live")
+        .send()
+        .await
+        .expect("by build id");
+    assert_eq!(by_build.run_id, "live");
+    let none = client
+        .runs()
+        .find(&project("p"))
+        .branch("feature/*")
+        .expect("valid")
+        .send()
+        .await;
+    assert!(
+        matches!(
+            none,
+            Err(Error::NotFound {
+                operation: "findRun",
+                ..
+            })
+        ),
+        "{none:?}"
+    );
+}
+
+#[tokio::test]
+async fn cancel_reports_cancelled_then_already_cancelled() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1").status("running")])
+        .start();
+    let client = client(&fake);
+
+    let first = client
+        .runs()
+        .cancel(&run_id("r1"))
+        .await
+        .expect("cancelled");
+    let CancelOutcome::Cancelled {
+        run_id: cancelled,
+        at,
+    } = first
+    else {
+        panic!("expected Cancelled, got {first:?}")
+    };
+    assert_eq!(cancelled, "r1");
+    let stored = fake.run("r1").expect("still stored");
+    assert_eq!(stored.status, RunStatus::Cancelled);
+    assert_eq!(stored.cancellation.and_then(|c| c.cancelled_at), at);
+
+    let second = client
+        .runs()
+        .cancel(&run_id("r1"))
+        .await
+        .expect("not an error");
+    assert!(
+        matches!(&second, CancelOutcome::AlreadyCancelled { message } if message.contains("cancelled")),
+        "{second:?}"
+    );
+    assert_eq!(
+        requests_to(&fake, "/cancel").len(),
+        2,
+        "a 422 is not retried"
+    );
+}
+
+#[tokio::test]
+async fn cancel_github_scopes_by_project_and_build() {
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("a")
+                .project("p")
+                .status("running")
+                .github("12345", 2),
+            RunFixture::new("b")
+                .project("q")
+                .status("running")
+                .github("12345", 2),
+        ])
+        .start();
+    let client = client(&fake);
+
+    let outcome = client
+        .runs()
+        .cancel_github("12345", 2)
+        .project(&project("q"))
+        .ci_build_id("build-b")
+        .send()
+        .await;
+    assert!(
+        matches!(&outcome, Ok(CancelOutcome::Cancelled { run_id, .. }) if run_id == "b"),
+        "{outcome:?}"
+    );
+    let body = requests_to(&fake, "/cancel-ci/github")
+        .pop()
+        .and_then(|r| r.json())
+        .expect("a JSON body");
+    assert_eq!(
+        body,
+        serde_json::json!({ "githubRunId": "12345", "githubRunAttempt": 2, "projectId": "q", "ciBuildId": "build-b" })
+    );
+    let again = client
+        .runs()
+        .cancel_github("12345", 2)
+        .project(&project("q"))
+        .send()
+        .await;
+    assert!(matches!(again, Err(Error::NotFound { .. })), "{again:?}");
+    assert_eq!(
+        fake.run("a").map(|run| run.status),
+        Some(RunStatus::Running)
+    );
+}
+
+#[tokio::test]
+async fn delete_removes_the_run_for_every_operation() {
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let client = client(&fake);
+    client.runs().delete(&run_id("r1")).await.expect("deleted");
+    assert!(fake.run("r1").is_none());
+    let gone = client.runs().get(&run_id("r1")).await.expect_err("deleted");
+    assert!(matches!(gone, Error::NotFound { .. }));
+    let again = client
+        .runs()
+        .delete(&run_id("r1"))
+        .await
+        .expect_err("a first-attempt 404 is an error");
+    assert!(
+        matches!(
+            again,
+            Error::NotFound {
+                operation: "deleteRun",
+                ..
+            }
+        ),
+        "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn reset_sends_unique_machines_in_batches_of_at_most_63() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1").status("failed").spec("m0", 1)])
+        .start();
+    let client = client(&fake);
+
+    for count in [1usize, 63, 64, 1_000] {
+        fake.clear_requests();
+        // Every id is given twice: duplicates must be sent once.
+        let input = machines(count)
+            .into_iter()
+            .chain(machines(count))
+            .collect::<Vec<_>>();
+        let report = client.runs().reset(&run_id("r1"), input).await;
+        assert!(report.is_success(), "{count}: {:?}", report.failed().next());
+
+        let requests = requests_to(&fake, "/runs/r1/reset");
+        assert_eq!(requests.len(), count.div_ceil(63), "{count} machines");
+        assert_eq!(report.batches.len(), requests.len());
+        let mut sent = Vec::new();
+        for request in &requests {
+            let body = request.json().expect("JSON body");
+            let ids = body["machineId"].as_array().expect("machineId array");
+            assert!((1..=63).contains(&ids.len()), "a batch of {}", ids.len());
+            sent.extend(ids.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        let unique = sent.iter().cloned().collect::<BTreeSet<_>>();
+        assert_eq!(unique.len(), sent.len(), "no machine is sent twice");
+        let expected = machines(count)
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<BTreeSet<_>>();
+        assert_eq!(unique, expected);
+        assert_eq!(report.machines_reset().count(), count);
+    }
+
+    fake.clear_requests();
+    let empty = client.runs().reset(&run_id("r1"), Vec::new()).await;
+    assert!(empty.batches.is_empty() && empty.is_success());
+    assert!(fake.requests().is_empty(), "an empty list sends nothing");
+}
+
+#[tokio::test]
+async fn reset_failed_resets_exactly_the_machines_of_failed_specs() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1")
+            .status("failed")
+            .spec("m1", 2)
+            .spec("m2", 0)
+            .spec("m3", 1)
+            .spec("m1", 1)])
+        .start();
+    let client = client(&fake);
+    let report = client
+        .runs()
+        .reset_failed(&run_id("r1"))
+        .await
+        .expect("reset");
+    assert!(report.is_success());
+    let reset = report
+        .machines_reset()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(reset, ["m1", "m3"]);
+
+    let run = fake.run("r1").expect("stored");
+    assert_eq!(run.status, RunStatus::Running);
+    let summary = RunSummary::from(&run);
+    assert_eq!(
+        (
+            summary.specs.failed,
+            summary.specs.passed,
+            summary.specs.running
+        ),
+        (0, 1, 3)
+    );
+
+    // Nothing failed any more: only the get is sent.
+    fake.clear_requests();
+    let nothing = client
+        .runs()
+        .reset_failed(&run_id("r1"))
+        .await
+        .expect("no-op");
+    assert!(nothing.batches.is_empty());
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn wait_for_returns_the_run_once_the_fake_completes_it() {
+    let fake = Arc::new(
+        FakeServer::builder()
+            .runs([RunFixture::new("w1").status("running")])
+            .start(),
+    );
+    let client = client(&fake);
+    let completer = {
+        let fake = fake.clone();
+        tokio::spawn(async move {
+            while requests_to(&fake, "/runs/w1").len() < 3 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            fake.update_run("w1", |run| {
+                run.status = RunStatus::Passed;
+                run.completion_state = currents::RunCompletionState::Complete;
+            })
+        })
+    };
+    let options = WaitOptions {
+        poll: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+    };
+    let run = client
+        .runs()
+        .wait_for(&run_id("w1"), options)
+        .await
+        .expect("completes");
+    assert_eq!(run.status, RunStatus::Passed);
+    assert!(completer.await.expect("completer ran"));
+    assert!(
+        requests_to(&fake, "/runs/w1").len() >= 4,
+        "it polled until the run completed"
+    );
+}
+
+#[tokio::test]
+async fn wait_for_stops_at_its_deadline_on_a_run_that_never_completes() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("w2").status("running")])
+        .start();
+    let client = client(&fake);
+    let options = WaitOptions {
+        poll: Duration::from_millis(40),
+        timeout: Duration::from_millis(300),
+    };
+    let started = std::time::Instant::now();
+    let error = client
+        .runs()
+        .wait_for(&run_id("w2"), options)
+        .await
+        .expect_err("never completes");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(&error, Error::WaitTimeout { last_status, .. } if last_status == "running"),
+        "{error:?}"
+    );
+    assert!(error.is_timeout());
+    assert!(elapsed >= options.timeout, "stopped early: {elapsed:?}");
+    assert!(
+        elapsed <= options.timeout + options.poll,
+        "overshot: {elapsed:?}"
+    );
+    println!(
+        "wait_for: deadline {:?}, returned after {elapsed:?}",
+        options.timeout
+    );
+}
+
+#[tokio::test]
+async fn a_summary_separates_failures_from_pending_and_skipped() {
+    let fake = FakeServer::builder().runs([demo_run(9, 40)]).start();
+    let client = client(&fake);
+    let id = fake.runs()[0].run_id.clone();
+    let run = client.runs().get(&run_id(&id)).await.expect("the demo run");
+    let summary = RunSummary::from(&run);
+    let stats = run
+        .specs
+        .iter()
+        .filter_map(|spec| spec.results.as_ref()?.stats.clone())
+        .collect::<Vec<_>>();
+    let sum = |pick: fn(&currents::api::types::RunSpecResultsStats) -> Option<i64>| {
+        stats.iter().filter_map(pick).sum::<i64>()
+    };
+    assert_eq!(summary.tests.failed, sum(|s| s.failures));
+    assert_eq!(summary.tests.pending, sum(|s| s.pending));
+    assert_eq!(summary.tests.skipped, sum(|s| s.skipped));
+    assert_eq!(summary.tests.passed, sum(|s| s.passes));
+    assert!(summary.tests.failed > 0 && summary.tests.pending > 0);
+    assert_eq!(summary.failed_specs.len(), summary.specs.failed);
+    assert!(
+        summary
+            .failed_specs
+            .iter()
+            .all(|spec| spec.machine_id.is_some())
+    );
+    assert_eq!(summary.specs.total, 40);
+    assert!(!summary.passed());
+}
+
+#[tokio::test]
+async fn the_raw_generated_client_shares_the_key_and_connections() {
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let client = client(&fake);
+    let response = client
+        .raw()
+        .get_run()
+        .run_id("r1")
+        .send()
+        .await
+        .expect("the raw client works");
+    assert_eq!(response.into_inner().data.run_id, "r1");
+}
