@@ -17,6 +17,7 @@ use crate::runs::is_finished;
 
 /// Test counts over all specs of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TestTotals {
     /// All tests.
     pub total: i64,
@@ -34,6 +35,7 @@ pub struct TestTotals {
 
 /// How many specs are in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SpecCounts {
     /// All specs.
     pub total: usize,
@@ -49,6 +51,7 @@ pub struct SpecCounts {
 
 /// A spec that failed, and the machine that ran it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FailedSpec {
     /// The spec file.
     pub spec: String,
@@ -62,6 +65,7 @@ pub struct FailedSpec {
 
 /// The outcome of a run in numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RunSummary {
     /// The run.
     pub run_id: String,
@@ -75,7 +79,8 @@ pub struct RunSummary {
     pub specs: SpecCounts,
     /// The failed specs, in the run's order.
     pub failed_specs: Vec<FailedSpec>,
-    /// How long the run took, once it is known.
+    /// How long the run took, once it is known; in JSON, `durationMs`.
+    #[serde(rename = "durationMs", serialize_with = "as_millis")]
     pub duration: Option<Duration>,
 }
 
@@ -83,6 +88,16 @@ impl RunSummary {
     /// Whether the run finished and passed.
     pub fn passed(&self) -> bool {
         self.finished && self.status == RunStatus::Passed.as_str()
+    }
+}
+
+fn as_millis<S: serde::Serializer>(
+    duration: &Option<Duration>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match duration {
+        Some(duration) => serializer.serialize_u128(duration.as_millis()),
+        None => serializer.serialize_none(),
     }
 }
 

@@ -42,6 +42,16 @@ impl Runs<'_> {
     /// Polls the run until it is no longer running and returns it. It never waits past
     /// `options.timeout`: at the deadline it stops with [`Error::WaitTimeout`].
     pub async fn wait_for(&self, run_id: &RunId, options: WaitOptions) -> Result<Run, Error> {
+        self.wait_for_each(run_id, options, |_| {}).await
+    }
+
+    /// [`Runs::wait_for`], calling `on_poll` with the run after every poll, for progress.
+    pub async fn wait_for_each(
+        &self,
+        run_id: &RunId,
+        options: WaitOptions,
+        mut on_poll: impl FnMut(&Run),
+    ) -> Result<Run, Error> {
         let started = Instant::now();
         let deadline = started + options.timeout;
         let max_interval = options.poll.saturating_mul(4);
@@ -57,6 +67,7 @@ impl Runs<'_> {
                 return Err(timed_out());
             };
             let run = polled?;
+            on_poll(&run);
             if is_finished(&run) {
                 return Ok(run);
             }

@@ -1,0 +1,194 @@
+//! Rendering results: pretty JSON of the API's data for scripts, aligned text for people.
+
+use std::io::{self, Write};
+
+use comfy_table::{Table, presets::NOTHING};
+use currents::{CancelOutcome, ResetReport, Run, RunSummary};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::cli::Format;
+
+/// Writes one result to stdout in the chosen format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    pub(crate) format: Format,
+}
+
+impl Output {
+    pub(crate) fn run(&self, run: &Run) -> io::Result<()> {
+        match self.format {
+            Format::Json => json_out(run),
+            Format::Table => text_out(&run_table(run)),
+        }
+    }
+
+    pub(crate) fn summary(&self, summary: &RunSummary, run: &Run) -> io::Result<()> {
+        match self.format {
+            Format::Json => json_out(summary),
+            Format::Table => text_out(&run_table(run)),
+        }
+    }
+
+    pub(crate) fn cancel(&self, run_id: &str, outcome: &CancelOutcome) -> io::Result<()> {
+        let (value, text) = match outcome {
+            CancelOutcome::Cancelled { run_id, at } => (
+                json!({ "outcome": "cancelled", "runId": run_id, "cancelledAt": at }),
+                match at {
+                    Some(at) => format!("Cancelled run {run_id} at {}", at.to_rfc3339()),
+                    None => format!("Cancelled run {run_id}"),
+                },
+            ),
+            CancelOutcome::AlreadyCancelled { message } => (
+                json!({ "outcome": "alreadyCancelled", "runId": run_id, "message": message }),
+                format!("Run {run_id} was already cancelled or had finished: {message}"),
+            ),
+            // CancelOutcome is non-exhaustive; a new outcome prints its debug form.
+            other => (
+                json!({ "outcome": format!("{other:?}") }),
+                format!("{other:?}"),
+            ),
+        };
+        match self.format {
+            Format::Json => json_out(&value),
+            Format::Table => text_out(&format!("{text}\n")),
+        }
+    }
+
+    pub(crate) fn reset(&self, run_id: &str, report: &ResetReport) -> io::Result<()> {
+        let batches = report
+            .batches
+            .iter()
+            .map(|batch| {
+                let machines = batch
+                    .machines
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>();
+                match &batch.outcome {
+                    Ok(data) => json!({ "machines": machines, "data": data }),
+                    Err(error) => json!({ "machines": machines, "error": error.to_string() }),
+                }
+            })
+            .collect::<Vec<_>>();
+        match self.format {
+            Format::Json => json_out(&json!({ "runId": run_id, "batches": batches })),
+            Format::Table => {
+                let mut text = match report.batches.len() {
+                    0 => format!("Run {run_id}: no failed specs to reset\n"),
+                    n => format!("Run {run_id}: {n} reset request(s)\n"),
+                };
+                for (index, batch) in report.batches.iter().enumerate() {
+                    let outcome = match &batch.outcome {
+                        Ok(data) => format!("ok {}", Value::Object(data.clone())),
+                        Err(error) => format!("FAILED: {error}"),
+                    };
+                    text.push_str(&format!(
+                        "  batch {}: {} machine(s): {outcome}\n",
+                        index + 1,
+                        batch.machines.len()
+                    ));
+                }
+                text_out(&text)
+            }
+        }
+    }
+
+    pub(crate) fn deleted(&self, run_id: &str) -> io::Result<()> {
+        match self.format {
+            Format::Json => json_out(&json!({ "runId": run_id, "deleted": true })),
+            Format::Table => text_out(&format!("Deleted run {run_id}\n")),
+        }
+    }
+}
+
+fn json_out(value: &impl Serialize) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    text.push('\n');
+    text_out(&text)
+}
+
+fn text_out(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+/// One run for people: what it is, how it went, and which specs failed on which machine.
+pub(crate) fn run_table(run: &Run) -> String {
+    let summary = RunSummary::from(run);
+    let commit = run.meta.as_ref().and_then(|meta| meta.commit.as_ref());
+    let branch = commit.and_then(|c| c.branch.as_deref()).unwrap_or("-");
+    let sha = commit
+        .and_then(|c| c.sha.as_deref())
+        .map_or("-", |sha| &sha[..sha.len().min(7)]);
+    let message = commit.and_then(|c| c.message.as_deref()).unwrap_or("");
+    let duration = summary.duration.map_or_else(
+        || "-".to_owned(),
+        |d| humantime::format_duration(std::time::Duration::from_secs(d.as_secs())).to_string(),
+    );
+    let tests = summary.tests;
+    let specs = summary.specs;
+    let mut text = String::new();
+    for (label, value) in [
+        ("Run", run.run_id.clone()),
+        ("Project", run.project_id.clone()),
+        (
+            "Status",
+            format!("{} ({})", run.status, run.completion_state),
+        ),
+        ("Branch", branch.to_owned()),
+        (
+            "Commit",
+            format!("{sha} {}", message.lines().next().unwrap_or(""))
+                .trim_end()
+                .to_owned(),
+        ),
+        ("Created", run.created_at.to_rfc3339()),
+        ("Duration", duration),
+        (
+            "Tests",
+            format!(
+                "{} total: {} passed, {} failed, {} pending, {} skipped, {} flaky",
+                tests.total, tests.passed, tests.failed, tests.pending, tests.skipped, tests.flaky
+            ),
+        ),
+        (
+            "Specs",
+            format!(
+                "{} total: {} passed, {} failed, {} running, {} queued",
+                specs.total, specs.passed, specs.failed, specs.running, specs.queued
+            ),
+        ),
+    ] {
+        text.push_str(&format!("{label:<9} {value}\n"));
+    }
+    if !summary.failed_specs.is_empty() {
+        let mut table = Table::new();
+        table.load_style(NOTHING).force_no_tty().set_header([
+            "SPEC",
+            "MACHINE",
+            "FAILED TESTS",
+            "EXCEPTION",
+        ]);
+        for spec in &summary.failed_specs {
+            table.add_row([
+                spec.spec.clone(),
+                spec.machine_id.clone().unwrap_or_else(|| "-".into()),
+                spec.failures.to_string(),
+                spec.exception
+                    .as_deref()
+                    .and_then(|e| e.lines().next())
+                    .unwrap_or("")
+                    .to_owned(),
+            ]);
+        }
+        text.push_str("\nFailed specs\n");
+        // The preset pads every cell by one space; the outer padding only indents the table.
+        for line in table.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
+            text.push('\n');
+        }
+    }
+    text
+}

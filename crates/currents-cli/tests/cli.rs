@@ -1,0 +1,483 @@
+//! The real `currents` binary against currents-fake on loopback: every command, both output
+//! formats and every exit code.
+
+use std::{
+    process::{Command as StdCommand, Stdio},
+    time::{Duration, Instant},
+};
+
+use assert_cmd::Command;
+use currents_fake::{FakeServer, RunFixture, demo::demo_run};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_currents");
+
+fn currents(fake: &FakeServer) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env("CURRENTS_API_KEY", fake.api_key())
+        .env("CURRENTS_API_URL", fake.base_url())
+        .env_remove("RUST_LOG")
+        .timeout(Duration::from_secs(60));
+    command
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is not JSON ({error}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_for_every_command_matches_the_snapshots() {
+    for args in [
+        &["--help"][..],
+        &["runs", "--help"],
+        &["runs", "get", "--help"],
+        &["runs", "find", "--help"],
+        &["runs", "cancel", "--help"],
+        &["runs", "cancel-github", "--help"],
+        &["runs", "reset", "--help"],
+        &["runs", "reset-failed", "--help"],
+        &["runs", "delete", "--help"],
+        &["runs", "wait", "--help"],
+        &["runs", "summary", "--help"],
+        &["completions", "--help"],
+    ] {
+        let output = Command::new(BIN)
+            .args(args)
+            .env("CURRENTS_API_KEY", "sk-never-shown")
+            .env("CURRENTS_API_URL", "http://127.0.0.1:9/v1")
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{args:?}");
+        let help = String::from_utf8(output.stdout).expect("UTF-8 help");
+        assert!(
+            !help.contains("sk-never-shown"),
+            "--help must not echo the key"
+        );
+        assert!(
+            !help.contains("127.0.0.1:9"),
+            "--help must not depend on the environment"
+        );
+        let name = ["help"]
+            .into_iter()
+            .chain(args[..args.len() - 1].iter().copied())
+            .collect::<Vec<_>>()
+            .join("-");
+        insta::assert_snapshot!(name, help);
+    }
+}
+
+#[test]
+fn get_in_table_and_json_and_a_missing_run_exits_4() {
+    let demo = demo_run(7, 12);
+    let id = demo.run.run_id.clone();
+    let fake = FakeServer::builder().runs([demo]).start();
+
+    let table = currents(&fake)
+        .args(["runs", "get", &id, "--output", "table"])
+        .output()
+        .expect("run");
+    assert_eq!(table.status.code(), Some(0), "{}", stderr_of(&table));
+    insta::assert_snapshot!(
+        "table-demo-run",
+        String::from_utf8(table.stdout).expect("UTF-8")
+    );
+
+    let json = currents(&fake)
+        .args(["runs", "get", &id])
+        .output()
+        .expect("run");
+    assert_eq!(json.status.code(), Some(0));
+    let run = json_of(&json);
+    assert_eq!(run["runId"], id.as_str());
+    assert_eq!(
+        run["specs"].as_array().map(Vec::len),
+        Some(12),
+        "piped output is the run's JSON"
+    );
+
+    let missing = currents(&fake)
+        .args(["runs", "get", "nope"])
+        .output()
+        .expect("run");
+    assert_eq!(missing.status.code(), Some(4));
+    assert_eq!(
+        stderr_of(&missing),
+        "error: getRun: not found: run not found: 'nope'\n"
+    );
+}
+
+#[test]
+fn find_sends_the_filters_and_a_bad_branch_exits_2_without_a_request() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1")
+            .project("p")
+            .branch("release/2.x")
+            .tags(["nightly", "smoke"])])
+        .start();
+    let found = currents(&fake)
+        .args([
+            "runs",
+            "find",
+            "--project",
+            "p",
+            "--branch",
+            "release/*",
+            "--tag",
+            "nightly",
+            "--tag",
+            "smoke",
+        ])
+        .args(["--pw-last-run"])
+        .output()
+        .expect("run");
+    assert_eq!(found.status.code(), Some(0), "{}", stderr_of(&found));
+    assert_eq!(json_of(&found)["runId"], "r1");
+    let query = fake.requests().pop().expect("a request").query_pairs();
+    assert!(
+        query.contains(&("tags[]".into(), "smoke".into()))
+            && query.contains(&("pwLastRun".into(), "true".into()))
+    );
+
+    let table = currents(&fake)
+        .args(["runs", "find", "--project", "p", "--output", "table"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&table.stdout).starts_with("Run       r1\n"));
+    let by_build = currents(&fake)
+        .args([
+            "runs",
+            "find",
+            "--project",
+            "p",
+            "--ci-build-id",
+            "build-r1",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(json_of(&by_build)["runId"], "r1");
+
+    fake.clear_requests();
+    let bad = currents(&fake)
+        .args(["runs", "find", "--project", "P", "--branch", "bad branch"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&bad),
+        "error: invalid input: branch filter 'bad branch': character ' ' at position 4 is not allowed\n"
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "no request may arrive: {:?}",
+        fake.requests()
+    );
+}
+
+#[test]
+fn cancel_reports_already_cancelled_as_success() {
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("r1").status("running"),
+            RunFixture::new("g1")
+                .project("p")
+                .status("running")
+                .github("4242", 3),
+        ])
+        .start();
+    let first = currents(&fake)
+        .args(["runs", "cancel", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(json_of(&first)["outcome"], "cancelled");
+    let again = currents(&fake)
+        .args(["runs", "cancel", "r1", "--output", "table"])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("Run r1 was already cancelled"));
+
+    let github = currents(&fake)
+        .args([
+            "runs",
+            "cancel-github",
+            "--github-run-id",
+            "4242",
+            "--attempt",
+            "3",
+            "--project",
+            "p",
+        ])
+        .args(["--ci-build-id", "build-g1"])
+        .output()
+        .expect("run");
+    assert_eq!(github.status.code(), Some(0), "{}", stderr_of(&github));
+    assert_eq!(json_of(&github)["runId"], "g1");
+    let none = currents(&fake)
+        .args([
+            "runs",
+            "cancel-github",
+            "--github-run-id",
+            "4242",
+            "--attempt",
+            "3",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(none.status.code(), Some(4));
+}
+
+#[test]
+fn reset_batches_any_number_of_machines_and_reset_failed_finds_them() {
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1")
+            .status("failed")
+            .spec("m1", 2)
+            .spec("m2", 0)])
+        .start();
+    let mut command = currents(&fake);
+    command.args(["runs", "reset", "r1"]);
+    for n in 0..70 {
+        command.args(["--machine", &format!("x{n}")]);
+    }
+    let reset = command.output().expect("run");
+    assert_eq!(reset.status.code(), Some(0), "{}", stderr_of(&reset));
+    assert_eq!(json_of(&reset)["batches"].as_array().map(Vec::len), Some(2));
+    assert_eq!(fake.requests().len(), 2);
+
+    let failed = currents(&fake)
+        .args(["runs", "reset-failed", "r1", "--output", "table"])
+        .output()
+        .expect("run");
+    assert_eq!(failed.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&failed.stdout).contains("batch 1: 1 machine(s): ok"),
+        "{failed:?}"
+    );
+    assert!(
+        fake.run("r1")
+            .is_some_and(|run| run.specs[0].results.is_none())
+    );
+}
+
+#[test]
+fn delete_needs_yes_when_not_on_a_terminal() {
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let refused = currents(&fake)
+        .args(["runs", "delete", "r1"])
+        .write_stdin("y\n")
+        .output()
+        .expect("run");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr_of(&refused).contains("without --yes"));
+    assert!(fake.requests().is_empty());
+    let deleted = currents(&fake)
+        .args(["runs", "delete", "r1", "--yes", "--output", "table"])
+        .output()
+        .expect("run");
+    assert_eq!(deleted.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&deleted.stdout), "Deleted run r1\n");
+    assert_eq!(
+        currents(&fake)
+            .args(["runs", "get", "r1"])
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(4)
+    );
+}
+
+#[test]
+fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("w1").status("running"),
+            RunFixture::new("w2").status("running"),
+        ])
+        .start();
+    let child = StdCommand::new(BIN)
+        .args(["runs", "wait", "w1", "--poll", "30ms", "--timeout", "20s"])
+        .env("CURRENTS_API_KEY", fake.api_key())
+        .env("CURRENTS_API_URL", fake.base_url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start currents");
+    let started = Instant::now();
+    while fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/w1"))
+        .count()
+        < 2
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    fake.update_run("w1", |run| {
+        run.status = currents::RunStatus::Passed;
+        run.completion_state = currents::RunCompletionState::Complete;
+    });
+    let done = child.wait_with_output().expect("currents exits");
+    assert_eq!(done.status.code(), Some(0), "{}", stderr_of(&done));
+    assert_eq!(json_of(&done)["status"], "passed");
+    assert!(
+        done.stderr.is_empty(),
+        "no progress line when stderr is not a terminal"
+    );
+
+    let deadline = currents(&fake)
+        .args(["runs", "wait", "w2", "--poll", "50ms", "--timeout", "300ms"])
+        .output()
+        .expect("run");
+    assert_eq!(deadline.status.code(), Some(5));
+    assert!(
+        stderr_of(&deadline).contains("was still running after waiting"),
+        "{}",
+        stderr_of(&deadline)
+    );
+
+    fake.update_run("w2", |run| {
+        run.status = currents::RunStatus::Failed;
+        run.completion_state = currents::RunCompletionState::Complete;
+    });
+    let failed = currents(&fake)
+        .args(["runs", "wait", "w2", "--poll", "50ms"])
+        .output()
+        .expect("run");
+    assert_eq!(failed.status.code(), Some(1));
+}
+
+#[test]
+fn summary_exits_by_outcome_in_both_formats() {
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("ok").spec("m1", 0),
+            RunFixture::new("bad")
+                .status("failed")
+                .spec("m1", 2)
+                .spec("m2", 0),
+        ])
+        .start();
+    let passed = currents(&fake)
+        .args(["runs", "summary", "ok"])
+        .output()
+        .expect("run");
+    assert_eq!(passed.status.code(), Some(0));
+    assert_eq!(json_of(&passed)["tests"]["passed"], 3);
+    let failed = currents(&fake)
+        .args(["runs", "summary", "bad"])
+        .output()
+        .expect("run");
+    assert_eq!(failed.status.code(), Some(1));
+    let summary = json_of(&failed);
+    assert_eq!(
+        (
+            summary["tests"]["failed"].as_i64(),
+            summary["failedSpecs"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(1))
+    );
+    let table = currents(&fake)
+        .args(["runs", "summary", "bad", "--output", "table"])
+        .output()
+        .expect("run");
+    assert_eq!(table.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&table.stdout).contains("Failed specs\n"));
+}
+
+#[test]
+fn api_and_transport_errors_exit_3_with_a_hint() {
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let unauthorized = currents(&fake)
+        .env("CURRENTS_API_KEY", "wrong")
+        .args(["runs", "get", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(unauthorized.status.code(), Some(3));
+    assert!(
+        stderr_of(&unauthorized)
+            .trim_end()
+            .ends_with("check CURRENTS_API_KEY (or --api-key)")
+    );
+    let unreachable = currents(&fake)
+        .env("CURRENTS_API_URL", "http://127.0.0.1:9/v1")
+        .args(["runs", "get", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(unreachable.status.code(), Some(3));
+    assert!(stderr_of(&unreachable).contains("check --base-url"));
+    assert_eq!(
+        stderr_of(&unreachable).lines().count(),
+        1,
+        "one line on stderr"
+    );
+    let no_key = Command::new(BIN)
+        .env_remove("CURRENTS_API_KEY")
+        .args(["runs", "get", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(no_key.status.code(), Some(2));
+    let insecure = currents(&fake)
+        .env("CURRENTS_API_URL", "http://example.com/v1")
+        .args(["runs", "get", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(insecure.status.code(), Some(2));
+}
+
+#[test]
+fn piping_into_head_does_not_panic() {
+    let demo = demo_run(2, 2_200);
+    let id = demo.run.run_id.clone();
+    let fake = FakeServer::builder().runs([demo]).start();
+    let script =
+        format!("'{BIN}' runs get {id} | head -c 10; echo \" status=${{PIPESTATUS[0]}}\" >&2");
+    let output = StdCommand::new("bash")
+        .args(["-c", &script])
+        .env("CURRENTS_API_KEY", fake.api_key())
+        .env("CURRENTS_API_URL", fake.base_url())
+        .output()
+        .expect("run bash");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "{\n  \"compl");
+    let stderr = stderr_of(&output);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.trim(), "status=0");
+}
+
+#[test]
+fn completions_and_verbose_logs_never_show_the_key() {
+    let bash = Command::new(BIN)
+        .args(["completions", "bash"])
+        .output()
+        .expect("run");
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&bash.stdout).contains("_currents()"));
+
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let verbose = currents(&fake)
+        .args(["-vv", "runs", "get", "r1"])
+        .output()
+        .expect("run");
+    assert_eq!(verbose.status.code(), Some(0));
+    let stderr = stderr_of(&verbose);
+    assert!(
+        stderr.contains("currents.request"),
+        "-vv logs the request span: {stderr}"
+    );
+    assert!(
+        !stderr.contains(fake.api_key())
+            && !String::from_utf8_lossy(&verbose.stdout).contains(fake.api_key())
+    );
+}
