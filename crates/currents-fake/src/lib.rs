@@ -15,8 +15,11 @@
 //! assert!(fake.requests().is_empty());
 //! ```
 
+#![warn(missing_docs)]
+
 mod data;
 pub mod demo;
+mod faults;
 mod fixture;
 mod requests;
 mod respond;
@@ -25,6 +28,7 @@ mod server;
 mod store;
 
 pub use data::{DataError, load_runs};
+pub use faults::{Fault, Operation, RetryAfter, parse_fault_flag};
 pub use fixture::RunFixture;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};

@@ -4,7 +4,9 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::Parser;
-use currents_fake::{DEFAULT_API_KEY, DEFAULT_BIND, demo, load_runs, serve};
+use currents_fake::{
+    DEFAULT_API_KEY, DEFAULT_BIND, Fault, Operation, demo, load_runs, parse_fault_flag, serve,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +30,12 @@ struct Args {
     /// Seed for the demo runs; the same seed gives the same runs.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Queue a fault for an operation, used by its next request: OPERATION=FAULT, such as
+    /// getRun=status:503, getRun=status:429:retry-after=2, findRun=delay:2s, cancelRun=close,
+    /// getRun=truncate:100, getRun=garbage, getRun=empty, getRun=gzip-bomb:104857600,
+    /// resetRun=applied-then:502 or deleteRun=applied-then-close. Repeat to queue more.
+    #[arg(long = "fault", value_parser = parse_fault_flag)]
+    faults: Vec<(Operation, Fault)>,
 }
 
 #[tokio::main]
@@ -74,7 +82,7 @@ async fn main() -> ExitCode {
         args.api_key
     );
     println!("projects: {}", projects.join(", "));
-    match serve(listener, args.api_key, runs, shutdown_signal()).await {
+    match serve(listener, args.api_key, runs, args.faults, shutdown_signal()).await {
         Ok(()) => {
             println!("currents-fake stopped");
             ExitCode::SUCCESS

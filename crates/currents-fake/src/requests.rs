@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{ApiError, server::App};
+use crate::{ApiError, Operation, server::App};
 
 /// Request bodies above this size are refused with 413 before any handler sees them.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -26,6 +26,8 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body; empty for requests without one.
     pub body: Bytes,
+    /// The operation the request was for, if its method and path name one.
+    pub operation: Option<Operation>,
 }
 
 impl RecordedRequest {
@@ -64,6 +66,7 @@ pub(crate) async fn record_and_authorize(
         query: parts.uri.query().map(str::to_owned),
         headers: redacted(&parts.headers),
         body: body.as_ref().map(Bytes::clone).unwrap_or_default(),
+        operation: Operation::of(&parts.method, parts.uri.path()),
     });
     let Ok(body) = body else {
         return ApiError::new(

@@ -19,7 +19,7 @@ use serde_json::json;
 use tower_http::compression::CompressionLayer;
 
 use crate::{
-    ApiError,
+    ApiError, faults,
     requests::record_and_authorize,
     respond::large_json,
     server::App,
@@ -35,7 +35,8 @@ pub(crate) fn router(app: App) -> Router {
         .route("/runs/cancel-ci/github", put(cancel_run_by_github_ci))
         .route("/runs/{runId}", get(get_run).delete(delete_run))
         .route("/runs/{runId}/cancel", put(cancel_run))
-        .route("/runs/{runId}/reset", put(reset_run));
+        .route("/runs/{runId}/reset", put(reset_run))
+        .route_layer(middleware::from_fn_with_state(app.clone(), faults::inject));
     Router::new()
         .nest("/v1", api)
         .fallback(unknown_route)

@@ -9,7 +9,7 @@ use std::{
 use currents_api::types::Run;
 use tokio::sync::oneshot;
 
-use crate::{FakeRun, RecordedRequest, routes, store::Store};
+use crate::{FakeRun, Fault, Operation, RecordedRequest, faults::Faults, routes, store::Store};
 
 /// The key the fake accepts unless told otherwise. It is for local development only.
 pub const DEFAULT_API_KEY: &str = "currents-fake-dev-key";
@@ -26,6 +26,7 @@ struct Shared {
     api_key: String,
     store: Mutex<Store>,
     requests: Mutex<Vec<RecordedRequest>>,
+    faults: Mutex<Faults>,
 }
 
 impl App {
@@ -36,6 +37,7 @@ impl App {
             api_key,
             store: Mutex::new(store),
             requests: Mutex::default(),
+            faults: Mutex::default(),
         }))
     }
 
@@ -59,16 +61,29 @@ impl App {
     pub(crate) fn record(&self, request: RecordedRequest) {
         self.requests().push(request);
     }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.0.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn next_fault(&self, operation: Operation) -> Option<Fault> {
+        self.faults().pop(operation)
+    }
 }
 
-/// Serves the fake on `listener` until `shutdown` completes.
+/// Serves the fake on `listener` until `shutdown` completes, with `faults` queued.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     api_key: String,
     runs: Vec<FakeRun>,
+    faults: Vec<(Operation, Fault)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, routes::router(App::new(api_key, runs)))
+    let app = App::new(api_key, runs);
+    faults
+        .into_iter()
+        .for_each(|(operation, fault)| app.faults().push(operation, fault));
+    axum::serve(listener, routes::router(app))
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -217,6 +232,30 @@ impl FakeServer {
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
         self.app.requests().clear();
+    }
+
+    /// Queues a fault for the next request of `operation` that has no earlier fault queued.
+    pub fn push_fault(&self, operation: Operation, fault: Fault) {
+        self.app.faults().push(operation, fault);
+    }
+
+    /// How many queued faults have not been used yet.
+    pub fn pending_faults(&self) -> usize {
+        self.app.faults().pending()
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.app.faults().clear();
+    }
+
+    /// How many requests of `operation` the fake received (faulted ones included).
+    pub fn request_count(&self, operation: Operation) -> usize {
+        self.app
+            .requests()
+            .iter()
+            .filter(|request| request.operation == Some(operation))
+            .count()
     }
 }
 

@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod base_url;
 mod client;
@@ -16,7 +17,7 @@ pub use client::{
 };
 pub use error::{Error, SizeLimit, ValidationError};
 pub use input::{BranchFilter, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag};
-pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
+pub use retry::{RetryPolicy, Verdict, is_retryable_status, parse_retry_after};
 pub use runs::{
     CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetReport, Runs,
     WaitOptions, is_finished,

@@ -91,6 +91,48 @@ impl RetryPolicy {
     }
 }
 
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Keep this outcome.
+    Done,
+    /// Try again, after the server's `Retry-After` if it sent one, or else the backoff.
+    Retry(Option<Duration>),
+}
+
+impl RetryPolicy {
+    /// Runs `attempt` (given the attempt number, from 1) until `verdict` says
+    /// [`Verdict::Done`] or the attempts run out, sleeping between attempts as the policy
+    /// says. Returns the last outcome and how many attempts were made.
+    pub async fn retry<T, F, Fut>(
+        &self,
+        mut attempt: F,
+        verdict: impl Fn(&T) -> Verdict,
+    ) -> (T, u32)
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let mut number = 1;
+        loop {
+            let outcome = attempt(number).await;
+            match verdict(&outcome) {
+                Verdict::Retry(retry_after) if number < self.max_attempts => {
+                    let delay = self.delay(number, retry_after, fastrand::f64());
+                    tracing::debug!(
+                        attempt = number,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    number += 1;
+                }
+                _ => return (outcome, number),
+            }
+        }
+    }
+}
+
 /// Whether a response status is worth another attempt.
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)

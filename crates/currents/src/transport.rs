@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::{
     Client, Error, SizeLimit,
-    retry::{is_retryable_status, is_retryable_transport, parse_retry_after},
+    retry::{Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
 /// One API call, before it is sent.
@@ -106,42 +106,39 @@ impl Client {
     }
 
     async fn attempts(&self, call: &Call, span: &tracing::Span) -> Result<Reply, Error> {
-        let policy = &self.config().retry;
-        let mut attempt = 1;
-        loop {
-            span.record("attempt", attempt);
-            let outcome = self.attempt(call).await;
-            if let Ok((status, _, _)) = &outcome {
+        let (outcome, attempts) = self
+            .config()
+            .retry
+            .retry(
+                |attempt| {
+                    span.record("attempt", attempt);
+                    self.attempt(call)
+                },
+                |outcome| match outcome {
+                    Ok((status, headers, _)) if is_retryable_status(*status) => {
+                        Verdict::Retry(retry_after_of(headers))
+                    }
+                    Err(AttemptError::Transport(error)) if is_retryable_transport(error) => {
+                        Verdict::Retry(None)
+                    }
+                    _ => Verdict::Done,
+                },
+            )
+            .await;
+        match outcome {
+            Ok((status, _, body)) => {
                 span.record("status", status.as_u16());
+                Ok(Reply {
+                    status,
+                    body,
+                    attempts,
+                })
             }
-            let (retryable, retry_after) = match &outcome {
-                Ok((status, headers, _)) => (is_retryable_status(*status), retry_after_of(headers)),
-                Err(AttemptError::Transport(error)) => (is_retryable_transport(error), None),
-                Err(AttemptError::Final(_)) => (false, None),
-            };
-            if !retryable || attempt >= policy.max_attempts() {
-                return match outcome {
-                    Ok((status, _, body)) => Ok(Reply {
-                        status,
-                        body,
-                        attempts: attempt,
-                    }),
-                    Err(AttemptError::Transport(source)) => Err(Error::Transport {
-                        operation: call.operation,
-                        source,
-                    }),
-                    Err(AttemptError::Final(error)) => Err(error),
-                };
-            }
-            let delay = policy.delay(attempt, retry_after, fastrand::f64());
-            tracing::debug!(
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                "retrying {}",
-                call.operation
-            );
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+            Err(AttemptError::Transport(source)) => Err(Error::Transport {
+                operation: call.operation,
+                source,
+            }),
+            Err(AttemptError::Final(error)) => Err(error),
         }
     }
 
