@@ -60,7 +60,11 @@ impl Operation {
 
     /// The operation a request is for, from its method and raw path.
     pub(crate) fn of(method: &Method, path: &str) -> Option<Operation> {
-        let path = path.strip_prefix("/v1/runs/")?;
+        // Inside the router nested at `/v1`, axum has already stripped the prefix.
+        let path = path
+            .strip_prefix("/v1")
+            .unwrap_or(path)
+            .strip_prefix("/runs/")?;
         let segments = path.split('/').collect::<Vec<_>>();
         Some(match (method.as_str(), segments.as_slice()) {
             ("GET", ["find"]) => Operation::FindRun,
@@ -272,7 +276,13 @@ fn retry_after_value(retry_after: &RetryAfter) -> String {
     }
 }
 
-/// A gzip stream of `expanded` zero bytes: about a thousandth of that on the wire.
+/// How many bytes [`Fault::GzipBomb`] sends for `expanded` bytes of zeros.
+pub fn gzip_bomb_len(expanded: usize) -> usize {
+    gzip_zeros(expanded).len()
+}
+
+/// A gzip stream of `expanded` zero bytes: about a thousandth of that on the wire (deflate
+/// cannot compress better than about 1:1032).
 fn gzip_zeros(expanded: usize) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     let zeros = vec![0u8; 64 * 1024];

@@ -28,7 +28,7 @@ mod server;
 mod store;
 
 pub use data::{DataError, load_runs};
-pub use faults::{Fault, Operation, RetryAfter, parse_fault_flag};
+pub use faults::{Fault, Operation, RetryAfter, gzip_bomb_len, parse_fault_flag};
 pub use fixture::RunFixture;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};

@@ -31,7 +31,8 @@ pub enum CancelOutcome {
         at: Option<DateTime<Utc>>,
     },
     /// The API answered 422: the run was no longer running, because it was already cancelled
-    /// (by a parallel CI job, say) or had finished. Nothing changed.
+    /// (by a parallel CI job, say) or had finished. Nothing changed. A GitHub cancel whose
+    /// answer was lost, and whose retry then found no running run, also reports this.
     AlreadyCancelled {
         /// The API's explanation.
         message: String,
@@ -119,7 +120,12 @@ pub(crate) fn cancel_outcome(
     operation: &'static str,
     fallback_id: &str,
 ) -> Result<CancelOutcome, Error> {
-    if reply.status == StatusCode::UNPROCESSABLE_ENTITY {
+    // cancelRunByGithubCI matches only running runs, so when the first attempt's answer was
+    // lost, the retry finds none: that first attempt cancelled it.
+    let cancelled_by_lost_attempt = operation == "cancelRunByGithubCI"
+        && reply.status == StatusCode::NOT_FOUND
+        && reply.attempts > 1;
+    if reply.status == StatusCode::UNPROCESSABLE_ENTITY || cancelled_by_lost_attempt {
         return Ok(CancelOutcome::AlreadyCancelled {
             message: error_message(&reply.body),
         });

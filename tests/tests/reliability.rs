@@ -1,0 +1,1120 @@
+//! Reliability and security: faults, hostile input and secrets, each test printing one
+//! `FIGURE` line.
+//!
+//! CI runs scaled-down case counts. The full counts, whose figures RELIABILITY.md holds:
+//!
+//! ```sh
+//! cargo build -p currents-cli && RELIABILITY_FULL=1 \
+//!   cargo test -p integration-tests --test reliability -- --nocapture --test-threads 1
+//! ```
+
+use std::{
+    collections::BTreeMap,
+    io::Write,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use currents::{
+    BranchFilter, CancelOutcome, Client, Error, MachineId, ProjectId, RetryPolicy, RunId,
+    RunStatus, SizeLimit, Tag, Verdict, WaitOptions, is_retryable_status,
+};
+use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture, demo::demo_run};
+use integration_tests::{client_with, run_id};
+use proptest::{
+    prelude::*,
+    test_runner::{Config, TestRunner},
+};
+use serde_json::Value;
+
+/// Whether to run the full case counts rather than CI's tenth.
+fn full_run() -> bool {
+    std::env::var_os("RELIABILITY_FULL").is_some()
+}
+
+fn scaled(full: usize) -> usize {
+    if full_run() { full } else { (full / 10).max(1) }
+}
+
+fn figure(name: &str, text: String) {
+    println!("FIGURE {name}: {text}");
+}
+
+/// A client with fast retries (1 ms backoff), as in the retry tests.
+fn fast_client(fake: &FakeServer, timeout: Duration) -> Client {
+    Client::builder()
+        .api_key(fake.api_key())
+        .base_url(fake.base_url())
+        .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .timeout(timeout)
+        .build()
+        .expect("client")
+}
+
+/// Runs for every operation: `r1` failed on m1, `c1` running and on GitHub run 777 attempt 1.
+fn fake_for_every_operation() -> FakeServer {
+    FakeServer::builder()
+        .runs([
+            RunFixture::new("r1")
+                .project("p")
+                .status("failed")
+                .spec("m1", 1)
+                .spec("m2", 0)
+                .build(),
+            RunFixture::new("c1")
+                .project("p")
+                .status("running")
+                .github("777", 1)
+                .build(),
+        ])
+        .start()
+}
+
+/// Calls `operation` once through the facade, on the runs of [`fake_for_every_operation`].
+async fn call(client: &Client, operation: Operation) -> Result<(), Error> {
+    let runs = client.runs();
+    let project: ProjectId = "p".parse().expect("valid");
+    match operation {
+        Operation::GetRun => runs.get(&run_id("r1")).await.map(drop),
+        Operation::FindRun => runs.find(&project).send().await.map(drop),
+        Operation::DeleteRun => runs.delete(&run_id("r1")).await,
+        Operation::CancelRun => runs.cancel(&run_id("c1")).await.map(drop),
+        Operation::ResetRun => runs
+            .reset_batch(&run_id("r1"), &["m1".parse().expect("valid")])
+            .await
+            .map(drop),
+        Operation::CancelRunByGithubCi => runs.cancel_github("777", 1).send().await.map(drop),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    Status(u16),
+    ConnectionReset,
+    Timeout,
+    TruncatedBody,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_table() {
+    let statuses = [
+        200, 400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504,
+    ];
+    let cells = statuses
+        .map(Cell::Status)
+        .into_iter()
+        .chain([Cell::ConnectionReset, Cell::Timeout, Cell::TruncatedBody])
+        .collect::<Vec<_>>();
+    let attempts = RetryPolicy::default().max_attempts() as usize;
+    let mut tested = 0;
+    let mut mismatches = Vec::new();
+    for operation in Operation::ALL {
+        for cell in &cells {
+            let fake = fake_for_every_operation();
+            let timeout = if matches!(cell, Cell::Timeout) {
+                Duration::from_millis(150)
+            } else {
+                Duration::from_secs(5)
+            };
+            let client = fast_client(&fake, timeout);
+            let (fault, expected) = match *cell {
+                Cell::Status(200) => (None, 1),
+                Cell::Status(status) => {
+                    let retried =
+                        is_retryable_status(reqwest::StatusCode::from_u16(status).expect("valid"));
+                    (
+                        Some(Fault::Status {
+                            status,
+                            retry_after: None,
+                        }),
+                        if retried { attempts } else { 1 },
+                    )
+                }
+                Cell::ConnectionReset => (Some(Fault::Close), attempts),
+                // The total timeout covers every attempt, so a slow answer is not retried.
+                Cell::Timeout => (Some(Fault::Delay(Duration::from_millis(600))), 1),
+                Cell::TruncatedBody => (Some(Fault::Truncate(5)), attempts),
+            };
+            for _ in 0..attempts {
+                fault
+                    .iter()
+                    .for_each(|fault| fake.push_fault(operation, fault.clone()));
+            }
+            let result = call(&client, operation).await;
+            let sent = fake.request_count(operation);
+            let ok_as_expected = match cell {
+                Cell::Status(200) => result.is_ok(),
+                Cell::Timeout => matches!(result, Err(Error::Timeout { .. })),
+                _ => true,
+            };
+            tested += 1;
+            if sent != expected || !ok_as_expected {
+                mismatches.push(format!(
+                    "{operation} {cell:?}: {sent} attempts (expected {expected}), {result:?}"
+                ));
+            }
+        }
+    }
+    figure(
+        "retry table",
+        format!("{tested} cells tested, {} mismatches", mismatches.len()),
+    );
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn backoff_stays_within_full_jitter_bounds_and_honours_retry_after() {
+    let policy = RetryPolicy::default().with_max_attempts(8);
+    let mut rng = fastrand::Rng::with_seed(7);
+    let (mut sequences, mut delays, mut out_of_bounds) = (0, 0, Vec::new());
+    for sequence in 0..1_000 {
+        // Each attempt asks for a retry, some with a Retry-After of up to a minute.
+        let plan = (0..8)
+            .map(|_| rng.bool().then(|| Duration::from_secs(rng.u64(0..60))))
+            .collect::<Vec<_>>();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let (_, made) = policy
+            .retry(
+                |attempt| {
+                    times
+                        .lock()
+                        .expect("times")
+                        .push(tokio::time::Instant::now());
+                    async move { attempt }
+                },
+                |attempt| Verdict::Retry(plan[*attempt as usize - 1]),
+            )
+            .await;
+        let times = times.lock().expect("times").clone();
+        assert_eq!(made as usize, times.len());
+        for (index, pair) in times.windows(2).enumerate() {
+            let waited = pair[1] - pair[0];
+            let retry = index as u32 + 1;
+            let ok = match plan[index] {
+                Some(retry_after) => waited == retry_after.min(Duration::from_secs(30)),
+                None => waited <= policy.backoff_cap(retry),
+            };
+            delays += 1;
+            if !ok {
+                out_of_bounds.push(format!(
+                    "sequence {sequence} retry {retry}: waited {waited:?}, plan {:?}",
+                    plan[index]
+                ));
+            }
+        }
+        sequences += 1;
+    }
+    figure(
+        "backoff",
+        format!(
+            "{sequences} sequences, {delays} delays, {} out of bounds (paused clock)",
+            out_of_bounds.len()
+        ),
+    );
+    assert!(out_of_bounds.is_empty(), "{out_of_bounds:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_from_the_server_is_honoured_over_http() {
+    let mut honoured = 0;
+    for retry_after in [
+        RetryAfter::Seconds(1),
+        RetryAfter::Date(Duration::from_secs(2)),
+    ] {
+        let fake = fake_for_every_operation();
+        let client = fast_client(&fake, Duration::from_secs(10));
+        fake.push_fault(
+            Operation::GetRun,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(retry_after.clone()),
+            },
+        );
+        let started = Instant::now();
+        call(&client, Operation::GetRun)
+            .await
+            .expect("the retry succeeds");
+        let waited = started.elapsed();
+        // An HTTP date has whole seconds, so a date 2 s ahead means a wait of 1 to 2 s.
+        assert!(
+            waited >= Duration::from_millis(950),
+            "{retry_after:?}: retried after {waited:?}"
+        );
+        assert_eq!(fake.request_count(Operation::GetRun), 2);
+        honoured += 1;
+    }
+    figure(
+        "retry-after over HTTP",
+        format!("{honoured} of 2 honoured (seconds and HTTP date)"),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answers_neither_lose_nor_double_operations() {
+    let (mut scenarios, mut lost, mut doubled) = (0, Vec::new(), Vec::new());
+    for fault in [
+        Fault::AppliedThenStatus(502),
+        Fault::AppliedThenClose,
+        Fault::AppliedThenStatus(503),
+    ] {
+        for operation in [
+            Operation::CancelRun,
+            Operation::DeleteRun,
+            Operation::ResetRun,
+            Operation::CancelRunByGithubCi,
+        ] {
+            let fake = fake_for_every_operation();
+            let client = fast_client(&fake, Duration::from_secs(5));
+            fake.push_fault(operation, fault.clone());
+            let result = call(&client, operation).await;
+            let name = format!("{operation} with {fault:?}");
+            if let Err(error) = &result {
+                lost.push(format!("{name}: the client reported {error}"));
+            }
+            match operation {
+                Operation::CancelRun | Operation::CancelRunByGithubCi => {
+                    let run = fake.run("c1").expect("cancelled runs stay");
+                    if run.status != RunStatus::Cancelled {
+                        lost.push(format!("{name}: the run is {}", run.status));
+                    }
+                    // A second application would have answered 200 to the retry; it saw 422/404.
+                    if fake.request_count(operation) != 2 {
+                        doubled.push(format!(
+                            "{name}: {} requests",
+                            fake.request_count(operation)
+                        ));
+                    }
+                }
+                Operation::DeleteRun if fake.run("r1").is_some() => {
+                    lost.push(format!("{name}: the run still exists"));
+                }
+                Operation::ResetRun => {
+                    let run = fake.run("r1").expect("the run");
+                    let cleared = run
+                        .specs
+                        .iter()
+                        .filter(|spec| spec.results.is_none())
+                        .count();
+                    // Exactly the one failed spec on m1 is reset; the passing one on m2 is not.
+                    if cleared == 0 {
+                        lost.push(format!("{name}: nothing was reset"));
+                    } else if cleared > 1 {
+                        doubled.push(format!("{name}: {cleared} specs reset"));
+                    }
+                }
+                _ => {}
+            }
+            scenarios += 1;
+        }
+    }
+    figure(
+        "lost answers",
+        format!(
+            "{scenarios} scenarios, {} lost, {} doubled",
+            lost.len(),
+            doubled.len()
+        ),
+    );
+    assert!(
+        lost.is_empty() && doubled.is_empty(),
+        "lost: {lost:#?}\ndoubled: {doubled:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_answers_never_hold_a_call_past_its_timeout() {
+    let runs = scaled(100);
+    let fake = FakeServer::builder()
+        .runs([
+            RunFixture::new("r1"),
+            RunFixture::new("w1").status("running"),
+        ])
+        .start();
+    let mut worst_call = Duration::ZERO;
+    for n in 0..runs {
+        let timeout = Duration::from_millis(50 + (n as u64 * 37) % 250);
+        let client = fast_client(&fake, timeout);
+        fake.push_fault(
+            Operation::GetRun,
+            Fault::Delay(timeout + Duration::from_millis(400)),
+        );
+        let started = Instant::now();
+        let error = client
+            .runs()
+            .get(&run_id("r1"))
+            .await
+            .expect_err("too slow");
+        assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+        worst_call = worst_call.max(started.elapsed().saturating_sub(timeout));
+    }
+    let client = fast_client(&fake, Duration::from_secs(5));
+    let mut worst_wait = Duration::ZERO;
+    for n in 0..runs.min(20) {
+        let options = WaitOptions {
+            poll: Duration::from_millis(20),
+            timeout: Duration::from_millis(100 + n as u64 * 13),
+        };
+        let started = Instant::now();
+        let error = client
+            .runs()
+            .wait_for(&run_id("w1"), options)
+            .await
+            .expect_err("never finishes");
+        assert!(matches!(error, Error::WaitTimeout { .. }), "{error:?}");
+        worst_wait = worst_wait.max(started.elapsed().saturating_sub(options.timeout));
+    }
+    figure(
+        "timeouts",
+        format!(
+            "worst overshoot {} ms over {runs} calls (limit 50 ms); wait_for worst {} ms past its deadline over {} waits",
+            worst_call.as_millis(),
+            worst_wait.as_millis(),
+            runs.min(20)
+        ),
+    );
+    assert!(
+        worst_call <= Duration::from_millis(50),
+        "a call overshot by {worst_call:?}"
+    );
+    assert!(
+        worst_wait <= Duration::from_millis(50),
+        "wait_for overshot by {worst_wait:?}"
+    );
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_with_bounded_memory() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bomb"))
+        .output()
+        .expect("run the bomb child");
+    assert!(output.status.success(), "the child crashed: {output:?}");
+    let line = String::from_utf8(output.stdout).expect("UTF-8");
+    let fields = line
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .collect::<BTreeMap<_, _>>();
+    let number = |key: &str| {
+        fields
+            .get(key)
+            .and_then(|v| v.parse::<u64>().ok())
+            .expect(key)
+    };
+    assert_eq!(fields.get("outcome"), Some(&"TooLarge"), "{line}");
+    let peak_mib = number("peak_rss_kib") / 1024;
+    figure(
+        "decompression bomb",
+        format!(
+            "{} KiB of gzip expanding to {} MiB refused as TooLarge at the 16 MiB cap; peak RSS {peak_mib} MiB; 0 crashes",
+            number("wire_bytes") / 1024,
+            number("expanded_bytes") / (1024 * 1024)
+        ),
+    );
+    assert!(
+        peak_mib < 80,
+        "peak RSS {peak_mib} MiB: the body was not capped while decoding"
+    );
+}
+
+/// Arbitrary bodies: raw bytes, arbitrary JSON, and JSON shaped almost like a real answer.
+fn junk_body() -> impl Strategy<Value = Vec<u8>> {
+    let json = any::<i64>()
+        .prop_map(Value::from)
+        .boxed()
+        .prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z]{0,8}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+    let near_miss = (
+        json.clone(),
+        prop::sample::select(vec!["OK", "FAILED", "", "ok"]),
+    )
+        .prop_map(|(data, status)| {
+            serde_json::json!({ "status": status, "data": data, "error": data })
+                .to_string()
+                .into_bytes()
+        });
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..256),
+        json.prop_map(|value| value.to_string().into_bytes()),
+        near_miss,
+        "[ -~]{0,64}".prop_map(String::into_bytes),
+    ]
+}
+
+#[test]
+fn junk_responses_give_a_value_or_a_typed_error_never_a_panic() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let fake = fake_for_every_operation();
+    let client = client_with(&fake, RetryPolicy::none());
+    let cases = scaled(3_000) as u32;
+    let statuses = vec![200u16, 201, 400, 401, 404, 413, 422, 500, 502];
+    let strategy = (
+        prop::sample::select(Operation::ALL.to_vec()),
+        prop::sample::select(statuses),
+        junk_body(),
+    );
+    let outcomes = Mutex::new(BTreeMap::<String, usize>::new());
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |(operation, status, body)| {
+        fake.clear_faults();
+        fake.push_fault(
+            operation,
+            Fault::Body {
+                status,
+                bytes: body,
+            },
+        );
+        let result = runtime.block_on(call(&client, operation));
+        let kind = match &result {
+            Ok(()) => "value".to_owned(),
+            Err(error) => format!("{:?}", std::mem::discriminant(error)),
+        };
+        *outcomes.lock().expect("outcomes").entry(kind).or_default() += 1;
+        Ok(())
+    });
+    let total = outcomes.lock().expect("outcomes").values().sum::<usize>();
+    figure(
+        "junk responses",
+        format!("{total} cases, {} panics", usize::from(result.is_err())),
+    );
+    assert!(result.is_ok(), "{result:?}");
+    assert!(total >= cases as usize);
+}
+
+/// Strings built from what breaks URLs and parsers: `& = # + % / ? \`, spaces, dots, `*`,
+/// control characters and non-ASCII.
+fn hostile_string() -> impl Strategy<Value = String> {
+    let chars = prop::sample::select(vec![
+        'a', 'Z', '0', '-', '_', '.', '&', '=', '#', '+', '%', '/', '?', '\\', ' ', '*', '~', '\'',
+        '"', '\n', '\t', '\u{0}', '\u{7f}', 'é', '日', '🚀', '\u{200b}',
+    ]);
+    prop_oneof![
+        prop::collection::vec(chars, 0..16).prop_map(|c| c.into_iter().collect()),
+        Just("..".to_owned()),
+        Just(".".to_owned()),
+        ".{0,12}",
+    ]
+}
+
+#[test]
+fn hostile_inputs_are_refused_before_sending_or_arrive_byte_for_byte() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let fake = fake_for_every_operation();
+    let client = client_with(&fake, RetryPolicy::none());
+    let project: ProjectId = "p".parse().expect("valid");
+    let cases = scaled(10_000) as u32;
+    // The runner takes an `Fn`, so the tallies live in cells.
+    let total = std::cell::Cell::new(0usize);
+    let escapes = std::cell::RefCell::new(Vec::new());
+    let mismatches = std::cell::RefCell::new(Vec::new());
+
+    for kind in ["run id", "branch filter", "tag", "machine id"] {
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let result = runner.run(&hostile_string(), |value| {
+            let before = fake.requests().len();
+            let valid = runtime.block_on(async {
+                match kind {
+                    "run id" => match RunId::new(value.as_str()) {
+                        Ok(id) => {
+                            let _ = client.runs().get(&id).await;
+                            true
+                        }
+                        Err(_) => false,
+                    },
+                    "branch filter" => match client.runs().find(&project).branch(&value) {
+                        Ok(query) => {
+                            let _ = query.send().await;
+                            true
+                        }
+                        Err(_) => false,
+                    },
+                    "tag" => {
+                        let sent = client
+                            .runs()
+                            .find(&project)
+                            .tags([value.clone()])
+                            .send()
+                            .await;
+                        !matches!(sent, Err(Error::Validation(_)))
+                    }
+                    _ => match MachineId::new(value.as_str()) {
+                        Ok(machine) => {
+                            let _ = client.runs().reset_batch(&run_id("r1"), &[machine]).await;
+                            true
+                        }
+                        Err(_) => false,
+                    },
+                }
+            });
+            let requests = fake.requests();
+            let new = &requests[before..];
+            total.set(total.get() + 1);
+            let (mut escapes, mut mismatches) = (escapes.borrow_mut(), mismatches.borrow_mut());
+            if !valid {
+                if !new.is_empty() {
+                    mismatches.push(format!(
+                        "{kind} {value:?} is invalid but {} request(s) were sent",
+                        new.len()
+                    ));
+                }
+                return Ok(());
+            }
+            let [request] = new else {
+                mismatches.push(format!("{kind} {value:?}: {} requests", new.len()));
+                return Ok(());
+            };
+            let arrived = match kind {
+                "run id" => {
+                    let segment = request.path.strip_prefix("/v1/runs/").unwrap_or_default();
+                    if segment.contains('/') || request.operation != Some(Operation::GetRun) {
+                        escapes.push(format!("{value:?} became path {}", request.path));
+                    }
+                    percent_encoding::percent_decode_str(segment)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                }
+                "branch filter" | "tag" => {
+                    let key = if kind == "tag" { "tags[]" } else { "branch" };
+                    request
+                        .query_pairs()
+                        .into_iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v)
+                        .unwrap_or_default()
+                }
+                _ => request
+                    .json()
+                    .and_then(|body| body["machineId"][0].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            };
+            if arrived != value {
+                mismatches.push(format!("{kind} {value:?} arrived as {arrived:?}"));
+            }
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
+    // The validators' verdicts agree with the types themselves.
+    assert!(BranchFilter::new("a b").is_err() && Tag::new("").is_err());
+    let (escapes, mismatches) = (escapes.into_inner(), mismatches.into_inner());
+    figure(
+        "hostile input",
+        format!(
+            "{} cases ({cases} per kind), {} path escapes, {} mismatches",
+            total.get(),
+            escapes.len(),
+            mismatches.len()
+        ),
+    );
+    assert!(
+        escapes.is_empty() && mismatches.is_empty(),
+        "escapes: {escapes:#?}\nmismatches: {mismatches:#?}"
+    );
+}
+
+const KEY: &str = "sk-live-7f3a9c1e5b2d4f60SECRET";
+
+/// Collects everything the tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every way an error shows itself: Display, Debug, pretty Debug and each source.
+fn renderings(error: &Error) -> Vec<String> {
+    let mut shown = vec![
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        shown.push(cause.to_string());
+        shown.push(format!("{cause:?}"));
+        source = cause.source();
+    }
+    shown
+}
+
+/// The `currents` binary, built next to this test by `cargo test --workspace` or
+/// `cargo build -p currents-cli`.
+fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let binary = dir.join("currents");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build -p currents-cli` first",
+        binary.display()
+    );
+    binary
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_key_appears_on_no_surface() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let large = demo_run(1, 2_200);
+    let large_id = large.run.run_id.clone();
+    let fake = FakeServer::builder()
+        .api_key(KEY)
+        .runs([
+            RunFixture::new("running").status("running").build(),
+            RunFixture::new("done").build(),
+            large,
+        ])
+        .start();
+    let base = fake.base_url();
+    let build = |url: &str, configure: fn(currents::ClientBuilder) -> currents::ClientBuilder| {
+        configure(
+            Client::builder()
+                .api_key(KEY)
+                .base_url(url)
+                .retry(RetryPolicy::none()),
+        )
+        .build()
+        .expect("client")
+    };
+    let ok = build(&base, |b| b);
+
+    let mut errors: Vec<(&str, Error)> = Vec::new();
+    let project = "p".parse().expect("valid");
+    errors.push((
+        "validation",
+        ok.runs()
+            .find(&project)
+            .tags([""])
+            .send()
+            .await
+            .expect_err("bad tag"),
+    ));
+    errors.push((
+        "not found",
+        ok.runs().get(&run_id("missing")).await.expect_err("404"),
+    ));
+    let wrong_key = Client::builder()
+        .api_key(format!("{KEY}-wrong"))
+        .base_url(&base)
+        .build()
+        .expect("client");
+    errors.push((
+        "api",
+        wrong_key
+            .runs()
+            .get(&run_id("done"))
+            .await
+            .expect_err("401"),
+    ));
+    let capped = build(&base, |b| b.max_response_bytes(10_000));
+    errors.push((
+        "too large",
+        capped
+            .runs()
+            .get(&run_id(&large_id))
+            .await
+            .expect_err("over the cap"),
+    ));
+    fake.push_fault(
+        Operation::GetRun,
+        Fault::Status {
+            status: 413,
+            retry_after: None,
+        },
+    );
+    errors.push((
+        "too large",
+        ok.runs().get(&run_id("done")).await.expect_err("413"),
+    ));
+    let hurried = build(&base, |b| b.timeout(Duration::from_nanos(1)));
+    errors.push((
+        "timeout",
+        hurried
+            .runs()
+            .get(&run_id("done"))
+            .await
+            .expect_err("timeout"),
+    ));
+    let wait = WaitOptions {
+        poll: Duration::from_millis(10),
+        timeout: Duration::from_millis(30),
+    };
+    errors.push((
+        "wait timeout",
+        ok.runs()
+            .wait_for(&run_id("running"), wait)
+            .await
+            .expect_err("never done"),
+    ));
+    let closed = build("http://127.0.0.1:9/v1", |b| b);
+    errors.push((
+        "transport",
+        closed
+            .runs()
+            .get(&run_id("done"))
+            .await
+            .expect_err("refused"),
+    ));
+    fake.push_fault(
+        Operation::GetRun,
+        Fault::Body {
+            status: 200,
+            bytes: b"not json".to_vec(),
+        },
+    );
+    errors.push((
+        "decode",
+        ok.runs().get(&run_id("done")).await.expect_err("not JSON"),
+    ));
+    for (kind, error) in &errors {
+        let variant = match error {
+            Error::Validation(_) => "validation",
+            Error::NotFound { .. } => "not found",
+            Error::Api { .. } => "api",
+            Error::TooLarge {
+                limit: SizeLimit::Api | SizeLimit::Client(_),
+                ..
+            } => "too large",
+            Error::Timeout { .. } => "timeout",
+            Error::WaitTimeout { .. } => "wait timeout",
+            Error::Transport { .. } => "transport",
+            Error::Decode { .. } => "decode",
+            _ => "a new variant: add it here",
+        };
+        assert_eq!(*kind, variant, "{error:?}");
+    }
+
+    let mut surfaces = vec![
+        format!("{ok:?}"),
+        format!("{:?}", ok.config()),
+        format!("{ok:#?}"),
+    ];
+    surfaces.push(format!("{:?}", Client::builder().api_key(KEY)));
+    for (_, error) in &errors {
+        surfaces.extend(renderings(error));
+    }
+    let logs =
+        String::from_utf8(captured.0.lock().expect("log buffer").clone()).expect("UTF-8 logs");
+    assert!(
+        logs.contains("currents.request"),
+        "the request spans were captured"
+    );
+    surfaces.push(logs);
+
+    // The CLI at its most verbose, through success and every kind of failure.
+    let cli = cli_binary();
+    for args in [
+        &["-vv", "runs", "get", "done"][..],
+        &["-vv", "runs", "get", "missing"],
+        &[
+            "-vv",
+            "runs",
+            "find",
+            "--project",
+            "p",
+            "--branch",
+            "bad branch",
+        ],
+        &["-vv", "runs", "summary", "done", "--output", "table"],
+        &[
+            "-vv",
+            "runs",
+            "wait",
+            "running",
+            "--timeout",
+            "50ms",
+            "--poll",
+            "10ms",
+        ],
+        &["-vv", "runs", "delete", "done"],
+        &["--help"],
+    ] {
+        let output = tokio::process::Command::new(&cli)
+            .args(args)
+            .env("CURRENTS_API_KEY", KEY)
+            .env("CURRENTS_API_URL", &base)
+            .output()
+            .await
+            .expect("run currents");
+        surfaces.push(String::from_utf8_lossy(&output.stdout).into_owned());
+        surfaces.push(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let unauthorized = tokio::process::Command::new(&cli)
+        .args([
+            "-vv",
+            "runs",
+            "get",
+            "done",
+            "--api-key",
+            &format!("{KEY}-wrong"),
+        ])
+        .env("CURRENTS_API_URL", &base)
+        .output()
+        .await
+        .expect("run currents");
+    surfaces.push(String::from_utf8_lossy(&unauthorized.stderr).into_owned());
+
+    let leaks = surfaces
+        .iter()
+        .filter(|s| s.contains(KEY) || s.contains("7f3a9c1e5b2d4f60"))
+        .collect::<Vec<_>>();
+    figure(
+        "secrets",
+        format!(
+            "{} surfaces scanned, {} occurrences of the key",
+            surfaces.len(),
+            leaks.len()
+        ),
+    );
+    assert!(leaks.is_empty(), "the key leaked: {leaks:#?}");
+}
+
+#[test]
+fn the_base_url_policy_accepts_nothing_insecure() {
+    let cases = [
+        ("https://api.currents.dev/v1", true),
+        ("https://api.currents.dev/v1/", true),
+        ("https://api-staging.currents.dev/v1//", true),
+        ("https://API.CURRENTS.DEV:8443/v1", true),
+        ("http://localhost:4000/v1", true),
+        ("http://LOCALHOST:4000/v1/", true),
+        ("http://127.0.0.1:4000/v1", true),
+        ("http://127.8.9.10/v1", true),
+        ("http://[::1]:4000/v1", true),
+        ("http://api.currents.dev/v1", false),
+        ("http://10.0.0.5/v1", false),
+        ("http://192.168.1.2:4000/v1", false),
+        ("http://localhost.evil.com/v1", false),
+        ("http://127.0.0.1.nip.io/v1", false),
+        ("http://[::2]/v1", false),
+        ("http://0.0.0.0:4000/v1", false),
+        ("https://user:pass@api.currents.dev/v1", false),
+        ("https://user@api.currents.dev/v1", false),
+        ("http://user:pass@localhost:4000/v1", false),
+        ("ftp://api.currents.dev/v1", false),
+        ("ws://localhost:4000/v1", false),
+        ("file:///etc/passwd", false),
+        ("javascript:alert(1)", false),
+        ("api.currents.dev/v1", false),
+        ("//api.currents.dev/v1", false),
+        ("https://api.currents.dev/v1?token=x", false),
+        ("https://api.currents.dev/v1#frag", false),
+        ("", false),
+    ];
+    let mut wrong = Vec::new();
+    for (url, secure) in cases {
+        let accepted = Client::builder().api_key("k").base_url(url).build();
+        if accepted.is_ok() != secure {
+            wrong.push(format!("{url:?}: accepted={}", accepted.is_ok()));
+        }
+        if let Ok(client) = accepted {
+            assert!(
+                !client.config().base_url.as_str().ends_with('/')
+                    || client.config().base_url.path() == "/"
+            );
+        }
+    }
+    let insecure_accepted = wrong
+        .iter()
+        .filter(|w| w.ends_with("accepted=true"))
+        .count();
+    figure(
+        "base URL policy",
+        format!(
+            "{} cases, {insecure_accepted} insecure accepted, {} secure refused",
+            cases.len(),
+            wrong.len() - insecure_accepted
+        ),
+    );
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// One malformed request of a random kind: bad JSON, wrong types, bad queries, unknown
+/// routes and methods, bad run ids, bad or missing keys, and oversized bodies.
+fn malformed_request(
+    rng: &mut fastrand::Rng,
+    key: &str,
+) -> (reqwest::Method, String, Option<Vec<u8>>, Option<String>) {
+    use reqwest::Method;
+    let junk = |rng: &mut fastrand::Rng| {
+        (0..rng.usize(0..40))
+            .map(|_| rng.alphanumeric())
+            .collect::<String>()
+    };
+    let key = Some(key.to_owned());
+    match rng.u8(0..9) {
+        0 => {
+            let mut body = b"{\"machineId\": [".to_vec();
+            body.extend((0..rng.usize(0..64)).map(|_| rng.u8(..)));
+            (Method::PUT, "/v1/runs/r1/reset".into(), Some(body), key)
+        }
+        1 => {
+            let value = match rng.u8(0..5) {
+                0 => "\"m1\"".to_owned(),
+                1 => "[]".to_owned(),
+                2 => format!(
+                    "[{}]",
+                    (0..64 + rng.usize(0..100))
+                        .map(|n| format!("\"m{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                3 => format!("[{}]", rng.i64(..)),
+                _ => "[\"\"]".to_owned(),
+            };
+            (
+                Method::PUT,
+                "/v1/runs/r1/reset".into(),
+                Some(format!("{{\"machineId\":{value}}}").into_bytes()),
+                key,
+            )
+        }
+        2 => {
+            let body = match rng.u8(0..4) {
+                0 => format!("{{\"githubRunId\":{},\"githubRunAttempt\":1}}", rng.u32(..)),
+                1 => "{\"githubRunId\":\"777\"}".to_owned(),
+                2 => format!("{{\"githubRunAttempt\":\"{}\"}}", junk(rng)),
+                _ => junk(rng),
+            };
+            (
+                Method::PUT,
+                "/v1/runs/cancel-ci/github".into(),
+                Some(body.into_bytes()),
+                key,
+            )
+        }
+        3 => {
+            let query = match rng.u8(0..4) {
+                0 => format!("branch={}", junk(rng)),
+                1 => format!("projectId=p&branch={}%20{}", junk(rng), junk(rng)),
+                2 => format!("projectId=p&branch=a*{}", junk(rng)),
+                _ => format!("projectId=p&pwLastRun={}x", junk(rng)),
+            };
+            (Method::GET, format!("/v1/runs/find?{query}"), None, key)
+        }
+        4 => (
+            Method::GET,
+            format!("/v1/{}/{}", junk(rng), junk(rng)),
+            None,
+            key,
+        ),
+        5 => {
+            let wrong = [
+                (Method::POST, "/v1/runs/r1"),
+                (Method::PATCH, "/v1/runs/r1"),
+                (Method::GET, "/v1/runs/r1/cancel"),
+                (Method::DELETE, "/v1/runs/r1/reset"),
+                (Method::POST, "/v1/runs/find"),
+                (Method::GET, "/v1/runs/cancel-ci/github"),
+            ];
+            let (method, path) = &wrong[rng.usize(..wrong.len())];
+            (method.clone(), (*path).to_owned(), None, key)
+        }
+        6 => (
+            Method::PUT,
+            format!("/v1/runs/{}%20{}/cancel", junk(rng), junk(rng)),
+            None,
+            key,
+        ),
+        7 => (
+            Method::GET,
+            "/v1/runs/r1".into(),
+            None,
+            if rng.bool() {
+                None
+            } else {
+                Some(format!("{}{}", junk(rng), "x"))
+            },
+        ),
+        _ => (
+            Method::PUT,
+            "/v1/runs/r1/reset".into(),
+            Some(vec![b' '; 70_000 + rng.usize(0..100_000)]),
+            key,
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fake_answers_malformed_requests_with_4xx_error_responses() {
+    let fake = fake_for_every_operation();
+    let before = fake.runs();
+    let http = reqwest::Client::new();
+    let mut rng = fastrand::Rng::with_seed(11);
+    let count = scaled(10_000).max(1_000);
+    let mut statuses = BTreeMap::<u16, usize>::new();
+    let mut bad = Vec::new();
+    for _ in 0..count {
+        let (method, path, body, key) = malformed_request(&mut rng, fake.api_key());
+        let mut request = http.request(method.clone(), format!("http://{}{path}", fake.addr()));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("the fake answers");
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        *statuses.entry(status.as_u16()).or_default() += 1;
+        if !status.is_client_error() || body["status"] != "FAILED" || !body["error"].is_string() {
+            bad.push(format!("{method} {path}: {status} {body}"));
+        }
+    }
+    let server_errors = statuses.range(500..).map(|(_, n)| n).sum::<usize>();
+    figure(
+        "fake under hostile requests",
+        format!(
+            "{count} malformed requests, {} not a 4xx ErrorResponse, {server_errors} 5xx, 0 panics, state unchanged; {statuses:?}",
+            bad.len()
+        ),
+    );
+    assert!(bad.is_empty(), "{:#?}", &bad[..bad.len().min(10)]);
+    assert_eq!(fake.runs(), before, "malformed requests changed the state");
+    // The fake still serves after all of it.
+    let client = fast_client(&fake, Duration::from_secs(5));
+    assert!(matches!(
+        client.runs().cancel(&run_id("c1")).await,
+        Ok(CancelOutcome::Cancelled { .. })
+    ));
+}
