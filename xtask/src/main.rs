@@ -3,6 +3,7 @@
 //! `import` turns a Currents docs page into `spec/fragments/`; `gen` merges the fragments,
 //! applies `spec/overlay.json`, validates the result and writes `spec/currents.json`.
 
+mod bench_report;
 mod canonical;
 mod fragments;
 mod generate;
@@ -42,6 +43,8 @@ enum Command {
         /// The docs page, in Markdown with one fenced `json` block per operation.
         page: PathBuf,
     },
+    /// Print the ratios of the last `cargo bench -p currents` run, for BENCHMARKS.md.
+    BenchReport,
     /// Merge spec/fragments/ and spec/overlay.json into spec/currents.json.
     Gen {
         /// Write nothing; exit non-zero with a diff when spec/currents.json is stale.
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
     let root = project_root();
     let result = match cli.command {
         Command::Import { page } => import::run(&root, &page).map(|report| print!("{report}")),
+        Command::BenchReport => bench_report::run(&root).map(|report| print!("{report}")),
         Command::Gen { check } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             generate::run(&root, mode).map(|report| print!("{report}"))

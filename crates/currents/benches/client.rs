@@ -1,0 +1,168 @@
+//! Benchmarks, each with a baseline measured in the same run: decoding against serde_json's
+//! floor, the client against a raw reqwest call, and batched resets against sequential raw
+//! requests. Run `cargo bench -p currents`, then `cargo xtask bench-report` for the ratios.
+
+use std::{hint::black_box, time::Duration};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use currents::{Client, MachineId, RunId, api::types::RunResponse};
+use currents_fake::{FakeRun, FakeServer, RunFixture, demo::demo_run};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use serde::de::IgnoredAny;
+
+/// About 1 MB of JSON, and a typical run.
+const SIZES: [(&str, usize); 2] = [("small", 50), ("large", 2_000)];
+
+fn response_bytes(run: &FakeRun) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({ "status": "OK", "data": run.run })).expect("serialises")
+}
+
+fn decode(c: &mut Criterion) {
+    for (name, specs) in SIZES {
+        let bytes = response_bytes(&demo_run(42, specs));
+        let mut group = c.benchmark_group(format!("decode_{name}"));
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function("typed", |b| {
+            b.iter(|| serde_json::from_slice::<RunResponse>(black_box(&bytes)).expect("decodes"))
+        });
+        group.bench_function("ignored_any", |b| {
+            b.iter(|| serde_json::from_slice::<IgnoredAny>(black_box(&bytes)).expect("scans"))
+        });
+        group.bench_function("value", |b| {
+            b.iter(|| {
+                serde_json::from_slice::<serde_json::Value>(black_box(&bytes)).expect("parses")
+            })
+        });
+        group.finish();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// A reqwest client configured as the facade's is: the same key header, gzip and user agent.
+fn raw_client(fake: &FakeServer) -> reqwest::Client {
+    let mut key = HeaderValue::try_from(format!("Bearer {}", fake.api_key())).expect("header");
+    key.set_sensitive(true);
+    reqwest::Client::builder()
+        .default_headers(HeaderMap::from_iter([(AUTHORIZATION, key)]))
+        .user_agent("currents-rs/bench")
+        .gzip(true)
+        .build()
+        .expect("client")
+}
+
+fn facade_client(fake: &FakeServer, reset_concurrency: usize) -> Client {
+    Client::builder()
+        .api_key(fake.api_key())
+        .base_url(fake.base_url())
+        .reset_concurrency(reset_concurrency)
+        .build()
+        .expect("client")
+}
+
+fn overhead(c: &mut Criterion) {
+    let runs = SIZES.map(|(_, specs)| demo_run(specs as u64, specs));
+    let ids = runs
+        .iter()
+        .map(|run| run.run.run_id.clone())
+        .collect::<Vec<_>>();
+    let fake = FakeServer::builder().runs(runs).start();
+    let (client, raw) = (facade_client(&fake, 1), raw_client(&fake));
+    let runtime = runtime();
+    for ((name, _), id) in SIZES.iter().zip(&ids) {
+        let run_id: RunId = id.parse().expect("valid");
+        let url = format!("{}/runs/{id}", fake.base_url());
+        let mut group = c.benchmark_group(format!("get_{name}"));
+        group.bench_function("facade", |b| {
+            b.to_async(&runtime)
+                .iter(|| async { client.runs().get(&run_id).await.expect("get") })
+        });
+        group.bench_function("raw_reqwest", |b| {
+            b.to_async(&runtime).iter(|| async {
+                let response = raw
+                    .get(&url)
+                    .header("api-version", "1.0.0")
+                    .send()
+                    .await
+                    .expect("send");
+                let bytes = response.bytes().await.expect("body");
+                serde_json::from_slice::<RunResponse>(&bytes)
+                    .expect("decode")
+                    .data
+            })
+        });
+        group.finish();
+        fake.clear_requests();
+    }
+}
+
+fn batching(c: &mut Criterion) {
+    let run = (0..1_000).fold(RunFixture::new("r1").status("failed"), |run, n| {
+        run.spec(format!("m{n}"), 1)
+    });
+    let fake = FakeServer::builder().runs([run]).start();
+    let machines = (0..1_000)
+        .map(|n| MachineId::new(format!("m{n}")).expect("valid"))
+        .collect::<Vec<_>>();
+    let run_id: RunId = "r1".parse().expect("valid");
+    let (concurrent, sequential, raw) = (
+        facade_client(&fake, 4),
+        facade_client(&fake, 1),
+        raw_client(&fake),
+    );
+    let url = format!("{}/runs/r1/reset", fake.base_url());
+    let bodies = machines
+        .chunks(63)
+        .map(|chunk| serde_json::to_vec(&serde_json::json!({ "machineId": chunk })).expect("body"))
+        .collect::<Vec<_>>();
+    let runtime = runtime();
+    let mut group = c.benchmark_group("reset_1000");
+    group.measurement_time(Duration::from_secs(8));
+    group.bench_function("facade_concurrent_4", |b| {
+        b.to_async(&runtime).iter(|| async {
+            assert!(
+                concurrent
+                    .runs()
+                    .reset(&run_id, machines.clone())
+                    .await
+                    .is_success()
+            )
+        })
+    });
+    group.bench_function("facade_sequential", |b| {
+        b.to_async(&runtime).iter(|| async {
+            assert!(
+                sequential
+                    .runs()
+                    .reset(&run_id, machines.clone())
+                    .await
+                    .is_success()
+            )
+        })
+    });
+    group.bench_function("raw_sequential", |b| {
+        b.to_async(&runtime).iter(|| async {
+            for body in &bodies {
+                let response = raw
+                    .put(&url)
+                    .header("content-type", "application/json")
+                    .header("api-version", "1.0.0")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .expect("send");
+                assert!(response.status().is_success());
+                response.bytes().await.expect("body");
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, overhead, batching);
+criterion_main!(benches);
