@@ -23,4 +23,6 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+mod outcome;
+
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder, types};

@@ -1,17 +1,24 @@
 //! The request log, and the middleware that fills it, caps bodies and checks the API key.
 
 use axum::{
-    body::{Body, Bytes, to_bytes},
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{HeaderMap, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
+use futures_util::StreamExt as _;
+
 use crate::{ApiError, Operation, server::App};
 
 /// Request bodies above this size are refused with 413 before any handler sees them.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// How much of an oversized body is read and discarded before answering 413. Answering while
+/// the client is still sending would reset the connection, and the client would never see the
+/// 413; past this much, the connection is dropped anyway.
+const MAX_DRAINED: usize = 8 * 1024 * 1024;
 
 /// One request as the fake received it. The API key is redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +66,13 @@ pub(crate) async fn record_and_authorize(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let body = to_bytes(body, MAX_REQUEST_BODY).await;
+    let body = read_capped(body).await;
     app.record(RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: redacted(&parts.headers),
-        body: body.as_ref().map(Bytes::clone).unwrap_or_default(),
+        body: body.clone().unwrap_or_default(),
         operation: Operation::of(&parts.method, parts.uri.path()),
     });
     let Ok(body) = body else {
@@ -83,6 +90,25 @@ pub(crate) async fn record_and_authorize(
         .into_response();
     }
     next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+/// The body, or `Err` if it is over [`MAX_REQUEST_BODY`] (after draining it, up to a bound).
+async fn read_capped(body: Body) -> Result<Bytes, ()> {
+    let mut stream = body.into_data_stream();
+    let (mut kept, mut seen) = (Vec::new(), 0usize);
+    while let Some(Ok(chunk)) = stream.next().await {
+        seen += chunk.len();
+        if seen <= MAX_REQUEST_BODY {
+            kept.extend_from_slice(&chunk);
+        } else if seen > MAX_DRAINED {
+            break;
+        }
+    }
+    if seen <= MAX_REQUEST_BODY {
+        Ok(Bytes::from(kept))
+    } else {
+        Err(())
+    }
 }
 
 fn authorized(headers: &HeaderMap, api_key: &str) -> bool {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use currents_api::types::{
-    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunSpec, RunStatus,
+    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunStatus,
 };
 
 use crate::ApiError;
@@ -177,7 +177,7 @@ impl Store {
                 .machine_id
                 .as_ref()
                 .is_some_and(|machine| machines.contains(machine));
-            if claimed && is_failed(spec) {
+            if claimed && spec.is_failed() {
                 spec.results = None;
                 spec.completed_at = None;
                 reset += 1;
@@ -236,22 +236,6 @@ impl Store {
             ApiError::not_found("run not found", run_id)
         }
     }
-}
-
-/// A spec needs re-running when a test failed or the spec itself threw.
-pub(crate) fn is_failed(spec: &RunSpec) -> bool {
-    spec.results.as_ref().is_some_and(|results| {
-        results
-            .exception
-            .as_ref()
-            .is_some_and(|exception| !exception.is_empty())
-            || results
-                .stats
-                .as_ref()
-                .and_then(|stats| stats.failures)
-                .unwrap_or(0)
-                > 0
-    })
 }
 
 fn branch_matches(filter: &BranchFilterQueryValue, branch: Option<&str>) -> bool {

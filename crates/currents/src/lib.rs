@@ -22,7 +22,7 @@ pub use runs::{
     CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetReport, Runs,
     WaitOptions, is_finished,
 };
-pub use summary::{FailedSpec, RunSummary, SpecCounts, TestTotals, spec_failed};
+pub use summary::{FailedSpec, RunSummary, SpecCounts, TestTotals};
 
 /// The generated types and client, for what the facade does not wrap.
 pub use currents_api as api;

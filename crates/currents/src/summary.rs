@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use currents_api::types::{Run, RunSpec, RunStatus};
+use currents_api::types::{Run, RunStatus};
 use serde::Serialize;
 
 use crate::runs::is_finished;
@@ -101,22 +101,6 @@ fn as_millis<S: serde::Serializer>(
     }
 }
 
-/// Whether a spec needs re-running: a test failed, or the spec itself threw.
-pub fn spec_failed(spec: &RunSpec) -> bool {
-    spec.results.as_ref().is_some_and(|results| {
-        results
-            .exception
-            .as_ref()
-            .is_some_and(|exception| !exception.is_empty())
-            || results
-                .stats
-                .as_ref()
-                .and_then(|stats| stats.failures)
-                .unwrap_or(0)
-                > 0
-    })
-}
-
 impl From<&Run> for RunSummary {
     fn from(run: &Run) -> Self {
         let mut tests = TestTotals::default();
@@ -144,7 +128,7 @@ impl From<&Run> for RunSummary {
                 tests.skipped += count(stats.skipped);
                 tests.flaky += count(stats.flaky);
             }
-            if spec_failed(spec) {
+            if spec.is_failed() {
                 specs.failed += 1;
                 failed_specs.push(FailedSpec {
                     spec: spec.spec.clone().unwrap_or_default(),

@@ -7,9 +7,7 @@ use futures_util::{StreamExt as _, stream};
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use crate::{
-    Error, MachineId, RunId, ValidationError, runs::Runs, summary::spec_failed, transport::Call,
-};
+use crate::{Error, MachineId, RunId, ValidationError, runs::Runs, transport::Call};
 
 /// The most machine ids one resetRun request may carry.
 pub const MAX_MACHINES_PER_RESET: usize = 63;
@@ -135,7 +133,7 @@ impl Runs<'_> {
         let machines = run
             .specs
             .iter()
-            .filter(|spec| spec_failed(spec))
+            .filter(|spec| spec.is_failed())
             .filter_map(|spec| spec.machine_id.as_deref())
             .filter_map(|machine| MachineId::new(machine).ok())
             .collect::<Vec<_>>();
