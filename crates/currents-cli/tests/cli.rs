@@ -22,6 +22,11 @@ fn currents(fake: &FakeServer) -> Command {
     command
 }
 
+/// Runs `currents` with `args` against the fake and waits for it.
+fn run(fake: &FakeServer, args: &[&str]) -> std::process::Output {
+    currents(fake).args(args).output().expect("run currents")
+}
+
 fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
         panic!(
@@ -82,33 +87,24 @@ fn get_in_table_and_json_and_a_missing_run_exits_4() {
     let id = demo.run.run_id.clone();
     let fake = FakeServer::builder().runs([demo]).start();
 
-    let table = currents(&fake)
-        .args(["runs", "get", &id, "--output", "table"])
-        .output()
-        .expect("run");
+    let table = run(&fake, &["runs", "get", &id, "--output", "table"]);
     assert_eq!(table.status.code(), Some(0), "{}", stderr_of(&table));
     insta::assert_snapshot!(
         "table-demo-run",
         String::from_utf8(table.stdout).expect("UTF-8")
     );
 
-    let json = currents(&fake)
-        .args(["runs", "get", &id])
-        .output()
-        .expect("run");
+    let json = run(&fake, &["runs", "get", &id]);
     assert_eq!(json.status.code(), Some(0));
-    let run = json_of(&json);
-    assert_eq!(run["runId"], id.as_str());
+    let printed = json_of(&json);
+    assert_eq!(printed["runId"], id.as_str());
     assert_eq!(
-        run["specs"].as_array().map(Vec::len),
+        printed["specs"].as_array().map(Vec::len),
         Some(12),
         "piped output is the run's JSON"
     );
 
-    let missing = currents(&fake)
-        .args(["runs", "get", "nope"])
-        .output()
-        .expect("run");
+    let missing = run(&fake, &["runs", "get", "nope"]);
     assert_eq!(missing.status.code(), Some(4));
     assert_eq!(
         stderr_of(&missing),
@@ -148,29 +144,29 @@ fn find_sends_the_filters_and_a_bad_branch_exits_2_without_a_request() {
             && query.contains(&("pwLastRun".into(), "true".into()))
     );
 
-    let table = currents(&fake)
-        .args(["runs", "find", "--project", "p", "--output", "table"])
-        .output()
-        .expect("run");
+    let table = run(
+        &fake,
+        &["runs", "find", "--project", "p", "--output", "table"],
+    );
     assert!(String::from_utf8_lossy(&table.stdout).starts_with("Run       r1\n"));
-    let by_build = currents(&fake)
-        .args([
+    let by_build = run(
+        &fake,
+        &[
             "runs",
             "find",
             "--project",
             "p",
             "--ci-build-id",
             "build-r1",
-        ])
-        .output()
-        .expect("run");
+        ],
+    );
     assert_eq!(json_of(&by_build)["runId"], "r1");
 
     fake.clear_requests();
-    let bad = currents(&fake)
-        .args(["runs", "find", "--project", "P", "--branch", "bad branch"])
-        .output()
-        .expect("run");
+    let bad = run(
+        &fake,
+        &["runs", "find", "--project", "P", "--branch", "bad branch"],
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         stderr_of(&bad),
@@ -194,16 +190,10 @@ fn cancel_reports_already_cancelled_as_success() {
                 .github("4242", 3),
         ])
         .start();
-    let first = currents(&fake)
-        .args(["runs", "cancel", "r1"])
-        .output()
-        .expect("run");
+    let first = run(&fake, &["runs", "cancel", "r1"]);
     assert_eq!(first.status.code(), Some(0));
     assert_eq!(json_of(&first)["outcome"], "cancelled");
-    let again = currents(&fake)
-        .args(["runs", "cancel", "r1", "--output", "table"])
-        .output()
-        .expect("run");
+    let again = run(&fake, &["runs", "cancel", "r1", "--output", "table"]);
     assert_eq!(again.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("Run r1 was already cancelled"));
 
@@ -223,17 +213,17 @@ fn cancel_reports_already_cancelled_as_success() {
         .expect("run");
     assert_eq!(github.status.code(), Some(0), "{}", stderr_of(&github));
     assert_eq!(json_of(&github)["runId"], "g1");
-    let none = currents(&fake)
-        .args([
+    let none = run(
+        &fake,
+        &[
             "runs",
             "cancel-github",
             "--github-run-id",
             "4242",
             "--attempt",
             "3",
-        ])
-        .output()
-        .expect("run");
+        ],
+    );
     assert_eq!(none.status.code(), Some(4));
 }
 
@@ -255,10 +245,7 @@ fn reset_batches_any_number_of_machines_and_reset_failed_finds_them() {
     assert_eq!(json_of(&reset)["batches"].as_array().map(Vec::len), Some(2));
     assert_eq!(fake.requests().len(), 2);
 
-    let failed = currents(&fake)
-        .args(["runs", "reset-failed", "r1", "--output", "table"])
-        .output()
-        .expect("run");
+    let failed = run(&fake, &["runs", "reset-failed", "r1", "--output", "table"]);
     assert_eq!(failed.status.code(), Some(0));
     assert!(
         String::from_utf8_lossy(&failed.stdout).contains("batch 1: 1 machine(s): ok"),
@@ -281,21 +268,13 @@ fn delete_needs_yes_when_not_on_a_terminal() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr_of(&refused).contains("without --yes"));
     assert!(fake.requests().is_empty());
-    let deleted = currents(&fake)
-        .args(["runs", "delete", "r1", "--yes", "--output", "table"])
-        .output()
-        .expect("run");
+    let deleted = run(
+        &fake,
+        &["runs", "delete", "r1", "--yes", "--output", "table"],
+    );
     assert_eq!(deleted.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&deleted.stdout), "Deleted run r1\n");
-    assert_eq!(
-        currents(&fake)
-            .args(["runs", "get", "r1"])
-            .output()
-            .expect("run")
-            .status
-            .code(),
-        Some(4)
-    );
+    assert_eq!(run(&fake, &["runs", "get", "r1"]).status.code(), Some(4));
 }
 
 #[test]
@@ -337,10 +316,10 @@ fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
         "no progress line when stderr is not a terminal"
     );
 
-    let deadline = currents(&fake)
-        .args(["runs", "wait", "w2", "--poll", "50ms", "--timeout", "300ms"])
-        .output()
-        .expect("run");
+    let deadline = run(
+        &fake,
+        &["runs", "wait", "w2", "--poll", "50ms", "--timeout", "300ms"],
+    );
     assert_eq!(deadline.status.code(), Some(5));
     assert!(
         stderr_of(&deadline).contains("was still running after waiting"),
@@ -352,10 +331,7 @@ fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
         run.status = currents::RunStatus::Failed;
         run.completion_state = currents::RunCompletionState::Complete;
     });
-    let failed = currents(&fake)
-        .args(["runs", "wait", "w2", "--poll", "50ms"])
-        .output()
-        .expect("run");
+    let failed = run(&fake, &["runs", "wait", "w2", "--poll", "50ms"]);
     assert_eq!(failed.status.code(), Some(1));
 }
 
@@ -370,16 +346,10 @@ fn summary_exits_by_outcome_in_both_formats() {
                 .spec("m2", 0),
         ])
         .start();
-    let passed = currents(&fake)
-        .args(["runs", "summary", "ok"])
-        .output()
-        .expect("run");
+    let passed = run(&fake, &["runs", "summary", "ok"]);
     assert_eq!(passed.status.code(), Some(0));
     assert_eq!(json_of(&passed)["tests"]["passed"], 3);
-    let failed = currents(&fake)
-        .args(["runs", "summary", "bad"])
-        .output()
-        .expect("run");
+    let failed = run(&fake, &["runs", "summary", "bad"]);
     assert_eq!(failed.status.code(), Some(1));
     let summary = json_of(&failed);
     assert_eq!(
@@ -389,10 +359,7 @@ fn summary_exits_by_outcome_in_both_formats() {
         ),
         (Some(2), Some(1))
     );
-    let table = currents(&fake)
-        .args(["runs", "summary", "bad", "--output", "table"])
-        .output()
-        .expect("run");
+    let table = run(&fake, &["runs", "summary", "bad", "--output", "table"]);
     assert_eq!(table.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&table.stdout).contains("Failed specs\n"));
 }
@@ -466,10 +433,7 @@ fn completions_and_verbose_logs_never_show_the_key() {
     assert!(String::from_utf8_lossy(&bash.stdout).contains("_currents()"));
 
     let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
-    let verbose = currents(&fake)
-        .args(["-vv", "runs", "get", "r1"])
-        .output()
-        .expect("run");
+    let verbose = run(&fake, &["-vv", "runs", "get", "r1"]);
     assert_eq!(verbose.status.code(), Some(0));
     let stderr = stderr_of(&verbose);
     assert!(
