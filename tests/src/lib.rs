@@ -44,25 +44,3 @@ pub fn requests_to(fake: &FakeServer, suffix: &str) -> Vec<RecordedRequest> {
         .filter(|request| request.path.ends_with(suffix))
         .collect()
 }
-
-/// Serves `response` as raw bytes to each of the next `connections` connections on an
-/// ephemeral loopback port, and returns a base URL for it. For responses the fake never
-/// sends, such as a body that is not JSON.
-pub fn serve_raw(response: &'static [u8], connections: usize) -> String {
-    use std::io::{BufRead as _, BufReader, Write as _};
-
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let addr = listener.local_addr().expect("bound");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(connections).flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut line = String::new();
-            // Read the request head; the tests send no bodies here.
-            while reader.read_line(&mut line).is_ok_and(|read| read > 0) && line != "\r\n" {
-                line.clear();
-            }
-            let _ = (&stream).write_all(response);
-        }
-    });
-    format!("http://{addr}/v1")
-}

@@ -85,6 +85,19 @@ async fn invalid_input_sends_no_request() {
         .await
         .expect_err("NUL");
     assert!(bad_build.to_string().contains("ci build id"), "{bad_build}");
+    let bad_github_build = client
+        .runs()
+        .cancel_github("1", 1)
+        .ci_build_id("a\nb")
+        .send()
+        .await
+        .expect_err("a line break in the build id");
+    assert!(
+        bad_github_build
+            .to_string()
+            .starts_with("invalid input: ci build id 'a\\nb': control character"),
+        "{bad_github_build}"
+    );
     let bad_github = client
         .runs()
         .cancel_github("12a", 1)

@@ -83,6 +83,14 @@ pub async fn serve(
     faults
         .into_iter()
         .for_each(|(operation, fault)| app.faults().push(operation, fault));
+    serve_app(listener, app, shutdown).await
+}
+
+async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, routes::router(app))
         .with_graceful_shutdown(shutdown)
         .await
@@ -138,7 +146,7 @@ impl FakeServerBuilder {
             self.runs,
         );
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let router = routes::router(app.clone());
+        let served = app.clone();
         let thread = thread::Builder::new()
             .name(format!("currents-fake-{}", addr.port()))
             .spawn(move || {
@@ -154,9 +162,7 @@ impl FakeServerBuilder {
                         let _ = stopped.await;
                     };
                     // Serving only ends on shutdown; an accept error is retried inside axum.
-                    let _ = axum::serve(listener, router)
-                        .with_graceful_shutdown(stop)
-                        .await;
+                    let _ = serve_app(listener, served, stop).await;
                 });
             })
             .expect("spawn the fake's thread");

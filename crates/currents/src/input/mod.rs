@@ -7,6 +7,7 @@ mod text_id;
 
 pub use branch_filter::{BranchFilter, MAX_BRANCH_FILTER_LEN};
 pub use run_id::RunId;
+pub(crate) use text_id::check_text;
 pub use text_id::{MachineId, ProjectId, Tag};
 
 /// Implements the conversions every validated string shares.

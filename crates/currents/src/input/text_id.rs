@@ -6,6 +6,18 @@
 use super::{first_refused, validated_string};
 use crate::ValidationError;
 
+/// The rule for free text: non-empty, with no control characters.
+pub(crate) fn check_text(subject: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.is_empty() {
+        return Err(ValidationError::new(subject, value, "must not be empty"));
+    }
+    if let Some((position, c)) = first_refused(value, |c| !c.is_control()) {
+        let rule = format!("control character {c:?} at position {position} is not allowed");
+        return Err(ValidationError::new(subject, value, rule));
+    }
+    Ok(())
+}
+
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident, $subject:literal) => {
         $(#[$doc])*
@@ -16,13 +28,7 @@ macro_rules! text_id {
             /// Validates the value: non-empty, with no control characters.
             pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
                 let value = value.into();
-                if value.is_empty() {
-                    return Err(ValidationError::new($subject, value, "must not be empty"));
-                }
-                if let Some((position, c)) = first_refused(&value, |c| !c.is_control()) {
-                    let rule = format!("control character {c:?} at position {position} is not allowed");
-                    return Err(ValidationError::new($subject, value, rule));
-                }
+                check_text($subject, &value)?;
                 Ok($name(value))
             }
 

@@ -3,7 +3,10 @@
 use currents_api::types::{Run, RunResponse};
 use reqwest::Method;
 
-use crate::{BranchFilter, Client, Error, ProjectId, Tag, ValidationError, transport::Call};
+use crate::{
+    BranchFilter, Client, Error, ProjectId, Tag, ValidationError, input::check_text,
+    transport::Call,
+};
 
 /// A findRun query: `client.runs().find(&project).branch("release/*")?.tags(["nightly"]).send()`.
 #[derive(Debug, Clone)]
@@ -65,9 +68,7 @@ impl<'a> FindRun<'a> {
             .map(Tag::new)
             .collect::<Result<Vec<_>, _>>()?;
         if let Some(ci_build_id) = &self.ci_build_id {
-            Tag::new(ci_build_id.as_str()).map_err(|error| {
-                ValidationError::new("ci build id", error.value(), error.rule())
-            })?;
+            check_text("ci build id", ci_build_id)?;
         }
         let mut url = self.client.url(&["runs", "find"]);
         {

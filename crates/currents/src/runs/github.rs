@@ -3,7 +3,10 @@
 use currents_api::types::CancelRunGithubCiRequest;
 use reqwest::Method;
 
-use crate::{Client, Error, ProjectId, ValidationError, runs::CancelOutcome, transport::Call};
+use crate::{
+    Client, Error, ProjectId, ValidationError, input::check_text, runs::CancelOutcome,
+    transport::Call,
+};
 
 /// Cancels the run of a GitHub Actions workflow run: `client.runs().cancel_github(id, attempt).send()`.
 #[derive(Debug, Clone)]
@@ -57,6 +60,9 @@ impl<'a> CancelGithubRun<'a> {
                 "attempts are numbered from 1",
             )
             .into());
+        }
+        if let Some(ci_build_id) = &self.ci_build_id {
+            check_text("ci build id", ci_build_id)?;
         }
         let request = CancelRunGithubCiRequest {
             github_run_id: self.github_run_id.clone(),

@@ -50,13 +50,12 @@ impl ResetReport {
     /// The report, or the error of the first failed batch (the other batches' results are
     /// dropped; inspect [`ResetReport::batches`] to keep them).
     pub fn into_result(mut self) -> Result<Self, Error> {
-        match self.batches.iter().position(|batch| batch.outcome.is_err()) {
-            Some(index) => match self.batches.swap_remove(index).outcome {
-                Err(error) => Err(error),
-                Ok(_) => Ok(self),
-            },
-            None => Ok(self),
+        if let Some(index) = self.batches.iter().position(|batch| batch.outcome.is_err())
+            && let Err(error) = self.batches.swap_remove(index).outcome
+        {
+            return Err(error);
         }
+        Ok(self)
     }
 }
 
