@@ -227,13 +227,27 @@ async fn cancel_github_scopes_by_project_and_build() {
         body,
         serde_json::json!({ "githubRunId": "12345", "githubRunAttempt": 2, "projectId": "q", "ciBuildId": "build-b" })
     );
+    // Currents answers 422 for a run that is no longer running, as when parallel jobs race.
     let again = client
         .runs()
         .cancel_github("12345", 2)
         .project(&project("q"))
         .send()
         .await;
-    assert!(matches!(again, Err(Error::NotFound { .. })), "{again:?}");
+    assert!(
+        matches!(again, Ok(CancelOutcome::AlreadyCancelled { .. })),
+        "{again:?}"
+    );
+    let nothing = client
+        .runs()
+        .cancel_github("12345", 2)
+        .project(&project("elsewhere"))
+        .send()
+        .await;
+    assert!(
+        matches!(nothing, Err(Error::NotFound { .. })),
+        "{nothing:?}"
+    );
     assert_eq!(
         fake.run("a").map(|run| run.status),
         Some(RunStatus::Running)
@@ -409,7 +423,7 @@ async fn wait_for_stops_at_its_deadline_on_a_run_that_never_completes() {
         .expect_err("never completes");
     let elapsed = started.elapsed();
     assert!(
-        matches!(&error, Error::WaitTimeout { last_status, .. } if last_status == "running"),
+        matches!(&error, Error::WaitTimeout { last_status, .. } if *last_status == Some(RunStatus::Running)),
         "{error:?}"
     );
     assert!(error.is_timeout());

@@ -1,9 +1,11 @@
 //! Applying `spec/overlay.json`, the committed local adjustments to the published fragments.
 //!
 //! The file is an OpenAPI Overlay 1.0 document: each action selects nodes with an RFC 9535
-//! JSONPath `target` and either merges `update` into them or removes them. Every action must
-//! say why in its `description`, and must select something: an action that silently stops
-//! matching after Currents changes its spec is exactly what a reviewer would miss.
+//! JSONPath `target` and either merges `update` into them or removes them. An `update` of an
+//! array appends to it: an array `update` appends each of its items, anything else appends
+//! itself. Every action must say why in its `description` and where the fact comes from in
+//! `x-source`, and must select something: an action that silently stops matching after
+//! Currents changes its spec is exactly what a reviewer would miss.
 
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
@@ -15,6 +17,8 @@ pub(crate) enum OverlayError {
     NotAnOverlay(&'static str),
     #[error("overlay action {index} has no description saying why it exists")]
     NoReason { index: usize },
+    #[error("overlay action {index} ({reason}) has no x-source saying where the fact comes from")]
+    NoSource { index: usize, reason: String },
     #[error("overlay action {index} has an invalid target '{target}': {message}")]
     BadTarget {
         index: usize,
@@ -69,6 +73,9 @@ pub(crate) fn apply(document: &mut Value, overlay: &Value) -> Result<(), Overlay
         if reason.trim().is_empty() {
             return Err(OverlayError::NoReason { index });
         }
+        if text("x-source").trim().is_empty() {
+            return Err(OverlayError::NoSource { index, reason });
+        }
         let path = JsonPath::parse(&target).map_err(|error| OverlayError::BadTarget {
             index,
             target: target.clone(),
@@ -99,7 +106,10 @@ pub(crate) fn apply(document: &mut Value, overlay: &Value) -> Result<(), Overlay
                     .expect("the query just located this node");
                 match node {
                     Value::Object(target) => merge_into(target, update),
-                    Value::Array(items) => items.push(update.clone()),
+                    Value::Array(items) => match update {
+                        Value::Array(more) => items.extend(more.iter().cloned()),
+                        one => items.push(one.clone()),
+                    },
                     _ => {
                         return Err(OverlayError::NotUpdatable {
                             index,
@@ -162,14 +172,16 @@ mod tests {
         apply(
             &mut document,
             &overlay(json!([
-                { "target": "$.a.oneOf[1]", "description": "name it", "update": { "title": "Prefix" } },
-                { "target": "$.b[?@ > 1]", "description": "drop big ones", "remove": true },
+                { "target": "$.a.oneOf[1]", "description": "name it", "x-source": "local", "update": { "title": "Prefix" } },
+                { "target": "$.b[?@ > 1]", "description": "drop big ones", "x-source": "local", "remove": true },
+                { "target": "$.b", "description": "append two", "x-source": "local", "update": [5, 6] },
+                { "target": "$.b", "description": "append one", "x-source": "local", "update": { "c": 7 } },
             ])),
         )
         .expect("actions apply");
         assert_eq!(
             document,
-            json!({ "a": { "oneOf": [ { "type": "string" }, { "type": "string", "title": "Prefix" } ] }, "b": [1] })
+            json!({ "a": { "oneOf": [ { "type": "string" }, { "type": "string", "title": "Prefix" } ] }, "b": [1, 5, 6, { "c": 7 }] })
         );
     }
 
@@ -181,13 +193,22 @@ mod tests {
         )
         .expect_err("no description");
         assert_eq!(error, OverlayError::NoReason { index: 0 });
+        let error = apply(
+            &mut json!({}),
+            &overlay(json!([{ "target": "$", "description": "why", "update": {} }])),
+        )
+        .expect_err("no source");
+        assert_eq!(
+            error.to_string(),
+            "overlay action 0 (why) has no x-source saying where the fact comes from"
+        );
     }
 
     #[test]
     fn an_action_that_selects_nothing_is_refused() {
         let error = apply(
             &mut json!({ "a": 1 }),
-            &overlay(json!([{ "target": "$.missing", "description": "why", "update": {} }])),
+            &overlay(json!([{ "target": "$.missing", "description": "why", "x-source": "local", "update": {} }])),
         )
         .expect_err("stale target");
         assert_eq!(

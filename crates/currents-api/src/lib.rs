@@ -23,6 +23,10 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
-mod outcome;
+mod semantics;
+
+/// The merged OpenAPI document the code was generated from: `spec/currents.json`, overlay
+/// applied. currents-fake reads its rules from it.
+pub const SPEC: &str = include_str!("../../../spec/currents.json");
 
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, builder, types};

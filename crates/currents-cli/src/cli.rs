@@ -1,8 +1,16 @@
 //! The command line: global options, commands and their arguments.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use currents::{API_KEY_ENV, API_URL_ENV};
+
+/// The project id, as `@currents/cmd` reads it in CI.
+pub(crate) const PROJECT_ID_ENV: &str = "CURRENTS_PROJECT_ID";
+/// The workflow run id a GitHub Actions step sees (`github.run_id`).
+pub(crate) const GITHUB_RUN_ID_ENV: &str = "GITHUB_RUN_ID";
+/// The workflow run attempt a GitHub Actions step sees (`github.run_attempt`).
+pub(crate) const GITHUB_RUN_ATTEMPT_ENV: &str = "GITHUB_RUN_ATTEMPT";
 
 /// The exit codes, shown in `--help` and the README.
 pub(crate) const EXIT_CODES: &str = "\
@@ -23,11 +31,11 @@ Exit codes:
 )]
 pub(crate) struct Cli {
     /// Currents API key.
-    #[arg(long, env = "CURRENTS_API_KEY", hide_env_values = true, global = true)]
+    #[arg(long, env = API_KEY_ENV, hide_env_values = true, global = true)]
     pub(crate) api_key: Option<String>,
 
     /// API base URL [default: https://api.currents.dev/v1].
-    #[arg(long, env = "CURRENTS_API_URL", hide_env_values = true, global = true)]
+    #[arg(long, env = API_URL_ENV, hide_env_values = true, global = true)]
     pub(crate) base_url: Option<String>,
 
     /// Total time for one API call, retries included (e.g. 30s, 2m). Give it before the command.
@@ -50,7 +58,7 @@ pub(crate) struct Cli {
 pub(crate) enum Format {
     /// Aligned text for people.
     Table,
-    /// The API's data, pretty-printed JSON, for scripts.
+    /// JSON for scripts: the API's `data` exactly as it was received.
     Json,
 }
 
@@ -98,7 +106,7 @@ pub(crate) struct RunArg {
 #[derive(Debug, Args)]
 pub(crate) struct FindArgs {
     /// The project id.
-    #[arg(long)]
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
     pub(crate) project: String,
     /// A branch name, or a prefix ending in '*' (e.g. 'release/*').
     #[arg(long)]
@@ -109,21 +117,26 @@ pub(crate) struct FindArgs {
     /// The run with this CI build id.
     #[arg(long)]
     pub(crate) ci_build_id: Option<String>,
-    /// Include failed tests of the last run (Playwright only).
+    /// Include the run's failed tests, as Playwright's last-run file lists them (Playwright
+    /// only).
     #[arg(long)]
     pub(crate) pw_last_run: bool,
+    /// Write Playwright's `.last-run.json` here, as `@currents/cmd` does, for
+    /// `playwright test --last-failed`. A relative path must stay in the working directory.
+    #[arg(long, requires = "pw_last_run", value_name = "PATH")]
+    pub(crate) last_run_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct CancelGithubArgs {
     /// The GitHub Actions workflow run id (github.run_id).
-    #[arg(long)]
+    #[arg(long, env = GITHUB_RUN_ID_ENV, hide_env_values = true)]
     pub(crate) github_run_id: String,
     /// The workflow run attempt (github.run_attempt).
-    #[arg(long)]
+    #[arg(long, env = GITHUB_RUN_ATTEMPT_ENV, hide_env_values = true)]
     pub(crate) attempt: u32,
     /// Only cancel a run of this project.
-    #[arg(long)]
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
     pub(crate) project: Option<String>,
     /// Only cancel the run with this CI build id.
     #[arg(long)]

@@ -2,12 +2,15 @@
 
 use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 
-use currents::{Client, MachineId, ProjectId, RunId, RunSummary, WaitOptions};
+use currents::{
+    Client, MachineId, ProjectId, Run, RunCompletionState, RunId, RunSummary, WaitOptions,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{
-    cli::{Cli, Command, RunsCommand},
+    cli::{CancelGithubArgs, Cli, Command, DeleteArgs, FindArgs, ResetArgs, RunsCommand, WaitArgs},
     exit::{Exit, Failure},
+    last_run,
     output::Output,
 };
 
@@ -58,102 +61,153 @@ pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
 
     match command {
         RunsCommand::Get(args) => output.run(&runs.get(&args.run_id.parse()?).await?)?,
-        RunsCommand::Find(args) => {
-            let project: ProjectId = args.project.parse()?;
-            let mut query = runs.find(&project).tags(args.tags);
-            if let Some(branch) = args.branch {
-                query = query.branch(branch)?;
-            }
-            if let Some(ci_build_id) = args.ci_build_id {
-                query = query.ci_build_id(ci_build_id);
-            }
-            if args.pw_last_run {
-                query = query.pw_last_run(true);
-            }
-            output.run(&query.send().await?)?;
-        }
+        RunsCommand::Find(args) => find(&client, args, output).await?,
         RunsCommand::Cancel(args) => {
             let outcome = runs.cancel(&args.run_id.parse()?).await?;
             output.cancel(&args.run_id, &outcome)?;
         }
-        RunsCommand::CancelGithub(args) => {
-            let mut cancel = runs.cancel_github(args.github_run_id.clone(), args.attempt);
-            if let Some(project) = args.project {
-                cancel = cancel.project(&project.parse()?);
-            }
-            if let Some(ci_build_id) = args.ci_build_id {
-                cancel = cancel.ci_build_id(ci_build_id);
-            }
-            let outcome = cancel.send().await?;
-            output.cancel(&args.github_run_id, &outcome)?;
-        }
-        RunsCommand::Reset(args) => {
-            let run_id: RunId = args.run_id.parse()?;
-            let machines = args
-                .machines
-                .into_iter()
-                .map(MachineId::new)
-                .collect::<Result<Vec<_>, _>>()?;
-            let report = runs.reset(&run_id, machines).await;
-            output.reset(run_id.as_str(), &report)?;
-            report.into_result()?;
-        }
+        RunsCommand::CancelGithub(args) => cancel_github(&client, args, output).await?,
+        RunsCommand::Reset(args) => reset(&client, args, output).await?,
         RunsCommand::ResetFailed(args) => {
             let run_id: RunId = args.run_id.parse()?;
             let report = runs.reset_failed(&run_id).await?;
             output.reset(run_id.as_str(), &report)?;
             report.into_result()?;
         }
-        RunsCommand::Delete(args) => {
-            let run_id: RunId = args.run_id.parse()?;
-            if !args.yes {
-                confirm_delete(&run_id)?;
-            }
-            runs.delete(&run_id).await?;
-            output.deleted(run_id.as_str())?;
-        }
-        RunsCommand::Wait(args) => {
-            let run_id: RunId = args.run_id.parse()?;
-            let progress = progress_bar();
-            let options = WaitOptions {
-                poll: args.poll,
-                timeout: args.timeout,
-            };
-            let waited = runs
-                .wait_for_each(&run_id, options, |run| {
-                    let summary = RunSummary::from(run);
-                    let specs = summary.specs;
-                    progress.set_message(format!(
-                        "{}/{} specs done, {} passed, {} failed ({})",
-                        specs.passed + specs.failed,
-                        specs.total,
-                        summary.tests.passed,
-                        summary.tests.failed,
-                        run.status
-                    ));
-                })
-                .await;
-            progress.finish_and_clear();
-            let run = waited?;
-            output.run(&run)?;
-            return Ok(if RunSummary::from(&run).passed() {
-                Exit::Success
-            } else {
-                Exit::RunNotPassed
-            });
-        }
+        RunsCommand::Delete(args) => delete(&client, args, output).await?,
+        RunsCommand::Wait(args) => return wait(&client, args, output).await,
         RunsCommand::Summary(args) => {
             let run = runs.get(&args.run_id.parse()?).await?;
             let summary = RunSummary::from(&run);
             output.summary(&summary, &run)?;
-            return Ok(if summary.passed() {
-                Exit::Success
-            } else {
-                Exit::RunNotPassed
-            });
+            return Ok(exit_for(&summary));
         }
     }
     Ok(Exit::Success)
+}
+
+async fn find(client: &Client, args: FindArgs, output: Output) -> Result<(), Stop> {
+    let project: ProjectId = args.project.parse()?;
+    // Checked before the request: a refused path must not cost a call.
+    let last_run_file = args
+        .last_run_file
+        .as_deref()
+        .map(|path| last_run::target(path).map(|target| (target, path.is_relative())))
+        .transpose()?;
+    let mut query = client.runs().find(&project).tags(args.tags);
+    if let Some(branch) = args.branch {
+        query = query.branch(branch)?;
+    }
+    if let Some(ci_build_id) = args.ci_build_id {
+        query = query.ci_build_id(ci_build_id);
+    }
+    if args.pw_last_run {
+        query = query.pw_last_run(true);
+    }
+    let run = query.send().await?;
+    if let Some((path, relative)) = last_run_file {
+        let content = last_run::content(run.raw()).map_err(io::Error::other)?;
+        last_run::write(&path, relative, &content)?;
+    }
+    output.run(&run)?;
+    Ok(())
+}
+
+async fn cancel_github(
+    client: &Client,
+    args: CancelGithubArgs,
+    output: Output,
+) -> Result<(), Stop> {
+    let mut cancel = client
+        .runs()
+        .cancel_github(args.github_run_id.clone(), args.attempt);
+    if let Some(project) = args.project {
+        cancel = cancel.project(&project.parse()?);
+    }
+    if let Some(ci_build_id) = args.ci_build_id {
+        cancel = cancel.ci_build_id(ci_build_id);
+    }
+    let outcome = cancel.send().await?;
+    output.cancel(&args.github_run_id, &outcome)?;
+    Ok(())
+}
+
+async fn reset(client: &Client, args: ResetArgs, output: Output) -> Result<(), Stop> {
+    let run_id: RunId = args.run_id.parse()?;
+    let machines = args
+        .machines
+        .into_iter()
+        .map(MachineId::new)
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = client.runs().reset(&run_id, machines).await;
+    output.reset(run_id.as_str(), &report)?;
+    report.into_result()?;
+    Ok(())
+}
+
+async fn delete(client: &Client, args: DeleteArgs, output: Output) -> Result<(), Stop> {
+    let run_id: RunId = args.run_id.parse()?;
+    if !args.yes {
+        confirm_delete(&run_id)?;
+    }
+    client.runs().delete(&run_id).await?;
+    output.deleted(run_id.as_str())?;
+    Ok(())
+}
+
+async fn wait(client: &Client, args: WaitArgs, output: Output) -> Result<Exit, Stop> {
+    let run_id: RunId = args.run_id.parse()?;
+    let progress = progress_bar();
+    let options = WaitOptions {
+        poll: args.poll,
+        timeout: args.timeout,
+    };
+    let mut warned = false;
+    let waited = client
+        .runs()
+        .wait_for_each(&run_id, options, |run| {
+            warn_once_about_an_unknown_state(run, &mut warned, &progress);
+            let summary = RunSummary::from(run);
+            let specs = summary.specs;
+            progress.set_message(format!(
+                "{}/{} specs done, {} passed, {} failed ({})",
+                specs.passed + specs.failed,
+                specs.total,
+                summary.tests.passed,
+                summary.tests.failed,
+                run.status
+            ));
+        })
+        .await;
+    progress.finish_and_clear();
+    let run = waited?;
+    output.run(&run)?;
+    Ok(exit_for(&RunSummary::from(&run)))
+}
+
+/// A completion state this version does not know keeps the wait going; say so once, so that a
+/// CI log shows why it waits.
+fn warn_once_about_an_unknown_state(run: &Run, warned: &mut bool, progress: &ProgressBar) {
+    if let RunCompletionState::Unknown(state) = &run.completion_state
+        && !std::mem::replace(warned, true)
+    {
+        progress.suspend(|| {
+            eprintln!(
+                "warning: run {} has completion state {state:?}, which this version of currents \
+                 does not know; waiting until it is one it knows, or the deadline",
+                run.run_id
+            );
+        });
+    }
+}
+
+/// 0 for a run that finished and passed, 1 for any other outcome.
+fn exit_for(summary: &RunSummary) -> Exit {
+    if summary.passed() {
+        Exit::Success
+    } else {
+        Exit::RunNotPassed
+    }
 }
 
 /// On a terminal, asks before deleting; elsewhere, deleting needs `--yes`.

@@ -6,6 +6,8 @@
 mod cli;
 mod commands;
 mod exit;
+mod js_json;
+mod last_run;
 mod output;
 
 use std::{

@@ -1,9 +1,12 @@
-//! Rendering results: pretty JSON of the API's data for scripts, aligned text for people.
+//! Rendering results: the API's data, exactly as received, for scripts; aligned text for
+//! people.
 
 use std::io::{self, Write};
 
 use comfy_table::{Table, presets::NOTHING};
-use currents::{CancelOutcome, ResetReport, Run, RunSummary};
+use std::time::Duration;
+
+use currents::{CancelOutcome, Received, ResetReport, Run, RunSummary, api::types::RunGroup};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -16,9 +19,10 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    pub(crate) fn run(&self, run: &Run) -> io::Result<()> {
+    pub(crate) fn run(&self, run: &Received<Run>) -> io::Result<()> {
         match self.format {
-            Format::Json => json_out(run),
+            // Every field the API sent, in its own spelling, byte for byte.
+            Format::Json => text_out(&format!("{}\n", run.raw())),
             Format::Table => text_out(&run_table(run)),
         }
     }
@@ -125,7 +129,7 @@ pub(crate) fn run_table(run: &Run) -> String {
     let message = commit.and_then(|c| c.message.as_deref()).unwrap_or("");
     let duration = summary.duration.map_or_else(
         || "-".to_owned(),
-        |d| humantime::format_duration(std::time::Duration::from_secs(d.as_secs())).to_string(),
+        |d| humantime::format_duration(Duration::from_secs(d.as_secs())).to_string(),
     );
     let tests = summary.tests;
     let specs = summary.specs;
@@ -163,32 +167,125 @@ pub(crate) fn run_table(run: &Run) -> String {
     ] {
         text.push_str(&format!("{label:<9} {value}\n"));
     }
+    let groups = groups_table(run);
+    if !groups.is_empty() {
+        text.push_str("\nGroups\n");
+        text.push_str(&groups);
+    }
     if !summary.failed_specs.is_empty() {
-        let mut table = Table::new();
-        table.load_style(NOTHING).force_no_tty().set_header([
-            "SPEC",
-            "MACHINE",
-            "FAILED TESTS",
-            "EXCEPTION",
-        ]);
-        for spec in &summary.failed_specs {
-            table.add_row([
-                spec.spec.clone(),
-                spec.machine_id.clone().unwrap_or_else(|| "-".into()),
-                spec.failures.to_string(),
-                spec.exception
-                    .as_deref()
-                    .and_then(|e| e.lines().next())
-                    .unwrap_or("")
-                    .to_owned(),
-            ]);
-        }
+        let rows = summary
+            .failed_specs
+            .iter()
+            .map(|spec| {
+                vec![
+                    spec.spec.clone(),
+                    spec.machine_id.clone().unwrap_or_else(|| "-".into()),
+                    spec.failures.to_string(),
+                    spec.exception
+                        .as_deref()
+                        .and_then(|e| e.lines().next())
+                        .unwrap_or("")
+                        .to_owned(),
+                ]
+            })
+            .collect::<Vec<_>>();
         text.push_str("\nFailed specs\n");
-        // The preset pads every cell by one space; the outer padding only indents the table.
-        for line in table.lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
-            text.push('\n');
-        }
+        text.push_str(&table(
+            &["SPEC", "MACHINE", "FAILED TESTS", "EXCEPTION"],
+            rows,
+        ));
+    }
+    text
+}
+
+/// One cell of a group's row, if the group has that value.
+type GroupCell = fn(&RunGroup) -> Option<String>;
+
+/// The run's groups, one row each. A column shows only when some group has its value:
+/// production answers carry fields (specs, instances, duration, coverage) the docs omit.
+fn groups_table(run: &Run) -> String {
+    let columns: [(&str, GroupCell); 8] = [
+        ("GROUP", |g| g.group_id.clone()),
+        ("PLATFORM", |g| {
+            let platform = g.platform.as_ref()?;
+            let browser = [&platform.browser_name, &platform.browser_version]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(browser).filter(|b| !b.is_empty())
+        }),
+        ("SPECS", |g| g.spec_count.map(|n| n.to_string())),
+        ("INSTANCES", |g| {
+            let instances = g.instances.as_ref()?;
+            Some(format!(
+                "{}/{} complete",
+                instances.complete.unwrap_or(0),
+                instances.overall.unwrap_or(0)
+            ))
+        }),
+        ("TESTS", |g| {
+            let tests = g.tests.as_ref()?;
+            let total = tests.tests.or(tests.overall)?;
+            Some(format!(
+                "{total} total: {} passed, {} failed, {} flaky",
+                tests.passes.unwrap_or(0),
+                tests.failures.unwrap_or(0),
+                tests.flaky.unwrap_or(0)
+            ))
+        }),
+        ("DURATION", |g| {
+            let ms = u64::try_from(g.duration_ms?).ok()?;
+            Some(humantime::format_duration(Duration::from_secs(ms / 1000)).to_string())
+        }),
+        ("COVERAGE", |g| {
+            g.coverage_enabled
+                .map(|on| if on { "on" } else { "off" }.to_owned())
+        }),
+        ("TAGS", |g| {
+            g.tags
+                .as_ref()
+                .filter(|t| !t.is_empty())
+                .map(|t| t.join(", "))
+        }),
+    ];
+    let cells = run
+        .groups
+        .iter()
+        .map(|group| columns.map(|(_, cell)| cell(group)))
+        .collect::<Vec<_>>();
+    let shown = (0..columns.len())
+        .filter(|&column| cells.iter().any(|row| row[column].is_some()))
+        .collect::<Vec<_>>();
+    if cells.is_empty() {
+        return String::new();
+    }
+    let header = shown.iter().map(|&c| columns[c].0).collect::<Vec<_>>();
+    let rows = cells
+        .into_iter()
+        .map(|row| {
+            shown
+                .iter()
+                .map(|&c| row[c].clone().unwrap_or_else(|| "-".into()))
+                .collect()
+        })
+        .collect();
+    table(&header, rows)
+}
+
+/// Left-aligned columns with a header, no borders, no trailing spaces.
+fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut table = Table::new();
+    table.load_style(NOTHING).force_no_tty().set_header(header);
+    for row in rows {
+        table.add_row(row);
+    }
+    // The preset pads every cell by one space; the outer padding only indents the table.
+    let mut text = String::new();
+    for line in table.lines() {
+        text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
+        text.push('\n');
     }
     text
 }

@@ -13,7 +13,7 @@ mod settings;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-pub use open_enum::{OpenEnum, find_open_enums};
+pub use open_enum::{ALIASES, OpenEnum, find_open_enums};
 
 /// The path at which the including crate exposes the generated `types` module.
 ///

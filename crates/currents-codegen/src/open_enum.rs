@@ -1,9 +1,15 @@
-//! Open enums: string enums that keep values the spec does not list yet.
+//! Open enums: string enums that keep values the spec does not list yet, and read every
+//! spelling the API is known to send.
 //!
-//! Currents adds enum values before it documents them (its other endpoints already report a
-//! `failing` run status). A closed Rust enum would turn one such value into a decode error for
-//! the whole response, so every string enum in the document is generated as an enum with an
-//! `Unknown(String)` variant and swapped in through progenitor's `with_conversion`.
+//! Currents adds enum values before it documents them, and its production API spells some
+//! values differently from its docs (`FAILED` for `failed`). A closed Rust enum would turn one
+//! such value into a decode error for the whole response, so every string enum in the document
+//! is generated as an enum with an `Unknown(String)` variant and swapped in through
+//! progenitor's `with_conversion`.
+//!
+//! A schema's `x-enum-aliases` object (added by `spec/overlay.json`) maps another spelling to
+//! the listed value it stands for: `{"FAILED": "failed"}`. Both decode to one variant, and the
+//! alias, the spelling production sends, is the one serialised.
 
 use std::collections::BTreeMap;
 
@@ -11,16 +17,19 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject, SingleOrVec};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::{Error, TYPES_PATH};
+
+/// The extension that declares other spellings of an enum's values.
+pub const ALIASES: &str = "x-enum-aliases";
 
 /// One open enum: a set of string values, and every place in the document that uses it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenEnum {
     /// The Rust type name.
     pub name: String,
-    /// The values the spec lists, in its order.
+    /// The values the spec lists, in its order, aliases included.
     pub values: Vec<String>,
     /// Whether the schema is `nullable`, which makes the field an `Option`.
     pub nullable: bool,
@@ -28,6 +37,23 @@ pub struct OpenEnum {
     pub pointers: Vec<String>,
     description: Option<String>,
     format: Option<String>,
+    /// The schema's `x-` keys; typify compares them too when it looks for a conversion.
+    extensions: Map<String, Value>,
+}
+
+/// One variant: the value the spec lists for it, and the other spelling production sends.
+#[derive(Debug, Clone, PartialEq)]
+struct Variant {
+    ident: syn::Ident,
+    listed: String,
+    production: Option<String>,
+}
+
+impl Variant {
+    /// The spelling that is serialised: production's where it differs.
+    fn wire(&self) -> &str {
+        self.production.as_deref().unwrap_or(&self.listed)
+    }
 }
 
 impl OpenEnum {
@@ -42,6 +68,7 @@ impl OpenEnum {
             instance_type: Some(instance_type),
             format: self.format.clone(),
             enum_values: Some(self.values.iter().cloned().map(Value::String).collect()),
+            extensions: self.extensions.clone().into_iter().collect(),
             ..SchemaObject::default()
         }
     }
@@ -56,11 +83,36 @@ impl OpenEnum {
         }
     }
 
+    /// Other spellings, as (alias, listed value), in the order the schema gives them.
+    fn aliases(&self) -> Vec<(&str, &str)> {
+        self.extensions
+            .get(ALIASES)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(alias, listed)| (alias.as_str(), listed.as_str().unwrap_or_default()))
+            .collect()
+    }
+
     fn tokens(&self) -> Result<TokenStream, Error> {
         let name = format_ident!("{}", self.name);
-        let variants = self.variant_idents()?;
-        let values = &self.values;
-        let value_docs = values.iter().map(|value| format!("`{value}`"));
+        let variants = self.variants()?;
+        let idents = variants.iter().map(|v| &v.ident).collect::<Vec<_>>();
+        let wire = variants.iter().map(Variant::wire).collect::<Vec<_>>();
+        let variant_docs = variants.iter().map(|variant| match &variant.production {
+            Some(production) => format!(
+                "`{production}`, as production sends it; the docs spell it `{}`.",
+                variant.listed
+            ),
+            None => format!("`{}`", variant.listed),
+        });
+        let spellings = variants.iter().map(|variant| {
+            let listed = &variant.listed;
+            match &variant.production {
+                Some(production) => quote! { #listed | #production },
+                None => quote! { #listed },
+            }
+        });
         let places = self
             .pointers
             .iter()
@@ -72,8 +124,8 @@ impl OpenEnum {
             .clone()
             .unwrap_or_else(|| format!("Values of {places}."));
         let open_doc = format!(
-            "Open enum for {places}: a value the spec does not list decodes as \
-             [`{}::Unknown`] and serialises back unchanged.",
+            "Open enum for {places}: every known spelling decodes to its variant, and a value \
+             the spec does not list decodes as [`{}::Unknown`] and serialises back unchanged.",
             self.name
         );
 
@@ -83,23 +135,24 @@ impl OpenEnum {
             #[doc = #open_doc]
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             pub enum #name {
-                #( #[doc = #value_docs] #variants, )*
+                #( #[doc = #variant_docs] #idents, )*
                 /// A value this version of the spec does not list, kept as received.
                 Unknown(::std::string::String),
             }
 
             impl #name {
-                /// The value as it appears on the wire.
+                /// The value as it is sent: production's spelling where it differs from the
+                /// docs', and an unknown value as it was received.
                 pub fn as_str(&self) -> &str {
                     match self {
-                        #( Self::#variants => #values, )*
+                        #( Self::#idents => #wire, )*
                         Self::Unknown(value) => value.as_str(),
                     }
                 }
 
                 fn known(value: &str) -> ::std::option::Option<Self> {
                     match value {
-                        #( #values => ::std::option::Option::Some(Self::#variants), )*
+                        #( #spellings => ::std::option::Option::Some(Self::#idents), )*
                         _ => ::std::option::Option::None,
                     }
                 }
@@ -151,16 +204,39 @@ impl OpenEnum {
         })
     }
 
-    fn variant_idents(&self) -> Result<Vec<syn::Ident>, Error> {
+    /// The variants: one per listed value that is not an alias, with its production spelling.
+    fn variants(&self) -> Result<Vec<Variant>, Error> {
+        let reject = |reason: String| Error::Enum {
+            pointer: self.pointers[0].clone(),
+            reason,
+        };
+        let aliases = self.aliases();
+        let mut production: BTreeMap<&str, &str> = BTreeMap::new();
+        for (alias, listed) in &aliases {
+            if !self.values.iter().any(|value| value == alias) {
+                return Err(reject(format!(
+                    "alias '{alias}' must also be listed in `enum`, so that validators accept it"
+                )));
+            }
+            if aliases.iter().any(|(other, _)| other == listed)
+                || !self.values.iter().any(|v| v == listed)
+            {
+                return Err(reject(format!(
+                    "alias '{alias}' must stand for a listed value that is not itself an alias, not '{listed}'"
+                )));
+            }
+            if let Some(earlier) = production.insert(listed, alias) {
+                return Err(reject(format!(
+                    "'{listed}' has two aliases, '{earlier}' and '{alias}'; one spelling is serialised"
+                )));
+            }
+        }
         let mut seen = BTreeMap::new();
         self.values
             .iter()
+            .filter(|value| !production.values().any(|alias| alias == value))
             .map(|value| {
                 let ident = value.to_upper_camel_case();
-                let reject = |reason: String| Error::Enum {
-                    pointer: self.pointers[0].clone(),
-                    reason,
-                };
                 if ident == "Unknown" {
                     return Err(reject(format!(
                         "value '{value}' would shadow the Unknown variant"
@@ -168,11 +244,19 @@ impl OpenEnum {
                 }
                 if let Some(other) = seen.insert(ident.clone(), value) {
                     return Err(reject(format!(
-                        "values '{other}' and '{value}' both become variant {ident}"
+                        "values '{other}' and '{value}' both become variant {ident}; \
+                         declare one as an alias of the other in {ALIASES}"
                     )));
                 }
-                syn::parse_str::<syn::Ident>(&ident)
-                    .map_err(|_| reject(format!("value '{value}' gives no Rust identifier")))
+                let ident = syn::parse_str::<syn::Ident>(&ident)
+                    .map_err(|_| reject(format!("value '{value}' gives no Rust identifier")))?;
+                Ok(Variant {
+                    ident,
+                    listed: value.clone(),
+                    production: production
+                        .get(value.as_str())
+                        .map(|alias| (*alias).to_owned()),
+                })
             })
             .collect()
     }
@@ -224,7 +308,7 @@ pub fn find_open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
             });
         }
         taken.push(open_enum.name.clone());
-        open_enum.variant_idents()?;
+        open_enum.variants()?;
     }
     Ok(merged)
 }
@@ -297,6 +381,13 @@ fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
         pointers: vec![pointer.to_owned()],
         description: text("description"),
         format: text("format"),
+        extensions: schema
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| key.starts_with("x-"))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
     }
 }
 
@@ -419,6 +510,67 @@ mod tests {
             error.to_string(),
             "the enum at /components/schemas/Job/properties/state cannot be generated: \
              value 'unknown' would shadow the Unknown variant"
+        );
+    }
+
+    fn status_enum(aliases: Value) -> Value {
+        serde_json::json!({
+            "components": { "schemas": { "Run": { "properties": {
+                "status": { "type": "string", "enum": ["passed", "failed", "PASSED", "FAILING"],
+                            "x-enum-aliases": aliases }
+            }}}}
+        })
+    }
+
+    #[test]
+    fn an_alias_joins_its_listed_value_and_is_the_spelling_serialised() {
+        let found = find_open_enums(&status_enum(serde_json::json!({ "PASSED": "passed" })))
+            .expect("valid aliases");
+        let variants = found[0].variants().expect("variants");
+        let summary = variants
+            .iter()
+            .map(|v| (v.ident.to_string(), v.listed.as_str(), v.wire()))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            summary,
+            [
+                ("Passed".to_owned(), "passed", "PASSED"),
+                ("Failed".to_owned(), "failed", "failed"),
+                ("Failing".to_owned(), "FAILING", "FAILING"),
+            ]
+        );
+        // typify looks conversions up by the whole schema, extensions included.
+        assert!(found[0].schema_key().extensions.contains_key(ALIASES));
+    }
+
+    #[test]
+    fn aliases_that_cannot_be_realised_are_refused_with_the_reason() {
+        for (aliases, reason) in [
+            (
+                serde_json::json!({ "FAILED": "failed" }),
+                "alias 'FAILED' must also be listed",
+            ),
+            (
+                serde_json::json!({ "PASSED": "done" }),
+                "must stand for a listed value",
+            ),
+            (
+                serde_json::json!({ "PASSED": "passed", "FAILING": "passed" }),
+                "'passed' has two aliases",
+            ),
+        ] {
+            let error =
+                find_open_enums(&status_enum(aliases.clone())).expect_err("invalid aliases");
+            assert!(error.to_string().contains(reason), "{aliases}: {error}");
+        }
+        let error = find_open_enums(&serde_json::json!({ "components": { "schemas": { "Run": {
+            "properties": { "status": { "type": "string", "enum": ["failed", "FAILED"] } } } } } }))
+        .expect_err("two spellings, no alias");
+        assert!(
+            error
+                .to_string()
+                .contains("declare one as an alias of the other"),
+            "{error}"
         );
     }
 }

@@ -47,7 +47,11 @@ pub fn load_runs(text: &str) -> Result<Vec<FakeRun>, DataError> {
                     "{name}: runId is used by an earlier run"
                 )));
             }
-            Ok(FakeRun::from(run))
+            // Kept as given, so that the fields the spec does not list are answered too.
+            Ok(FakeRun {
+                given: Some(value),
+                ..FakeRun::from(run)
+            })
         })
         .collect()
 }

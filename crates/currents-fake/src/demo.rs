@@ -1,8 +1,9 @@
 //! Deterministic, realistic demo runs: the same seed always gives the same runs.
 //!
 //! Runs spread over several projects, branches (`main`, `release/*`, `feature/*`) and tags, with
-//! a group per browser and specs spread over machines. Most are complete; some are running,
-//! cancelled or timed out. The first run of a demo set is larger than 1 MB of JSON, so the 413
+//! a group per browser and specs spread over machines. Most are complete; some are running (some
+//! of those already failing), cancelled or timed out. They are answered in production's
+//! spelling (`FAILED`, `COMPLETE`) unless the fake is asked for the docs'. The first run of a demo set is larger than 1 MB of JSON, so the 413
 //! and gzip behaviour can be tried against it.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -41,6 +42,8 @@ enum Outcome {
     Passed,
     Failed,
     Running,
+    /// Still running, with failures already.
+    Failing,
     Cancelled,
     TimedOut,
 }
@@ -54,6 +57,7 @@ pub fn demo_runs(count: usize, seed: u64) -> Vec<FakeRun> {
                 _ if index == 0 => Outcome::Failed,
                 0..60 => Outcome::Passed,
                 60..78 => Outcome::Failed,
+                78..88 if index % 2 == 1 => Outcome::Failing,
                 78..88 => Outcome::Running,
                 88..94 => Outcome::Cancelled,
                 _ => Outcome::TimedOut,
@@ -119,6 +123,7 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
         Outcome::Passed => ("passed", "complete"),
         Outcome::Failed => ("failed", "complete"),
         Outcome::Running => ("running", "incomplete"),
+        Outcome::Failing => ("FAILING", "incomplete"),
         Outcome::Cancelled => ("cancelled", "cancelled"),
         Outcome::TimedOut => ("timedOut", "timedOut"),
     };
@@ -186,7 +191,7 @@ fn spec(
     // A running or cancelled run has not finished its last specs.
     let unfinished = matches!(
         outcome,
-        Outcome::Running | Outcome::Cancelled | Outcome::TimedOut
+        Outcome::Running | Outcome::Failing | Outcome::Cancelled | Outcome::TimedOut
     ) && n >= spec_count * 2 / 3;
     let mut spec = json!({
         "spec": path,
@@ -203,7 +208,8 @@ fn spec(
         return spec;
     }
     let tests = rng.random_range(1..30);
-    let failing = outcome == Outcome::Failed && (n % 7 == 3 || rng.random_bool(0.05));
+    let failing = matches!(outcome, Outcome::Failed | Outcome::Failing)
+        && (n % 7 == 3 || rng.random_bool(0.05));
     let failures = if failing {
         rng.random_range(1..=tests.min(4))
     } else {
@@ -287,7 +293,14 @@ mod tests {
             .collect::<std::collections::BTreeSet<_>>();
         assert_eq!(
             statuses.into_iter().collect::<Vec<_>>(),
-            ["cancelled", "failed", "passed", "running", "timedOut"]
+            [
+                "FAILED",
+                "FAILING",
+                "PASSED",
+                "RUNNING",
+                "cancelled",
+                "timedOut"
+            ]
         );
         let branches = runs
             .iter()

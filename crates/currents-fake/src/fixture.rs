@@ -1,6 +1,6 @@
 //! `RunFixture`: small runs for tests, built from the fields a test cares about.
 
-use currents_api::types::Run;
+use currents_api::types::{Run, RunCompletionState, RunStatus};
 use serde_json::{Value, json};
 
 use crate::FakeRun;
@@ -23,7 +23,7 @@ pub struct RunFixture {
     tags: Vec<String>,
     hour: u32,
     specs: Vec<Value>,
-    github: Option<(String, i64)>,
+    github: Option<(String, u64)>,
 }
 
 impl RunFixture {
@@ -47,8 +47,9 @@ impl RunFixture {
         self
     }
 
-    /// The status: `passed`, `failed` and `running` set the matching completion state; any
-    /// other status is used as the completion state too.
+    /// The status, in any spelling (`failed`, `FAILED`): a passed or failed run is complete, a
+    /// running or failing one in progress, and any other status is used as the completion
+    /// state too.
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.status = status.into();
         self
@@ -86,7 +87,7 @@ impl RunFixture {
     }
 
     /// The GitHub workflow run that cancelRunByGithubCI matches.
-    pub fn github(mut self, run_id: impl Into<String>, attempt: i64) -> Self {
+    pub fn github(mut self, run_id: impl Into<String>, attempt: u64) -> Self {
         self.github = Some((run_id.into(), attempt));
         self
     }
@@ -96,17 +97,18 @@ impl RunFixture {
     /// # Panics
     /// If the status makes the run invalid against the schema, which is a bug in the test.
     pub fn build(self) -> FakeRun {
-        let completion = match self.status.as_str() {
-            "passed" | "failed" => "complete",
-            "running" => "incomplete",
-            other => other,
+        let status = RunStatus::from(self.status.as_str());
+        let completion = match status {
+            RunStatus::Passed | RunStatus::Failed => RunCompletionState::Complete,
+            RunStatus::Running | RunStatus::Failing => RunCompletionState::Incomplete,
+            _ => RunCompletionState::from(self.status.as_str()),
         };
         let run: Run = serde_json::from_value(json!({
             "runId": self.id,
             "projectId": self.project,
             "createdAt": format!("2026-11-01T{:02}:00:00Z", self.hour),
             "completionState": completion,
-            "status": self.status,
+            "status": status,
             "tags": self.tags,
             "meta": { "ciBuildId": format!("build-{}", self.id), "commit": { "branch": self.branch } },
             "specs": self.specs,

@@ -17,21 +17,24 @@
 
 #![warn(missing_docs)]
 
+mod check;
 mod data;
 pub mod demo;
+mod document;
 mod faults;
 mod fixture;
 mod requests;
 mod respond;
 mod routes;
+pub mod schema;
 mod server;
 mod store;
 
 pub use data::{DataError, load_runs};
+pub use document::Spelling;
 pub use faults::{Fault, Operation, RetryAfter, gzip_bomb_len, parse_fault_flag};
 pub use fixture::RunFixture;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};
-pub use routes::MAX_MACHINES_PER_RESET;
 pub use server::{DEFAULT_API_KEY, DEFAULT_BIND, FakeServer, FakeServerBuilder, serve};
 pub use store::{FakeRun, GithubRun};

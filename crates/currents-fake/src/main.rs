@@ -5,7 +5,8 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::Parser;
 use currents_fake::{
-    DEFAULT_API_KEY, DEFAULT_BIND, Fault, Operation, demo, load_runs, parse_fault_flag, serve,
+    DEFAULT_API_KEY, DEFAULT_BIND, Fault, Operation, Spelling, demo, load_runs, parse_fault_flag,
+    serve,
 };
 
 #[derive(Debug, Parser)]
@@ -21,9 +22,14 @@ struct Args {
     /// The API key clients must send as `Authorization: Bearer <key>`.
     #[arg(long, default_value = DEFAULT_API_KEY)]
     api_key: String,
-    /// Serve the runs in this file: a JSON array of Run objects.
+    /// Serve the runs in this file: a JSON array of Run objects, in either spelling. Their
+    /// fields that the spec does not list are answered too.
     #[arg(long, conflicts_with = "demo")]
     data: Option<PathBuf>,
+    /// How enum values are spelled in answers: `production` (FAILED, COMPLETE), as Currents
+    /// answers, or `documented` (failed, complete), as its docs spell them.
+    #[arg(long, default_value = "production", value_parser = clap::value_parser!(Spelling))]
+    spelling: Spelling,
     /// Serve this many generated demo runs (the default when no --data is given).
     #[arg(long, default_value_t = 25)]
     demo: usize,
@@ -82,7 +88,16 @@ async fn main() -> ExitCode {
         args.api_key
     );
     println!("projects: {}", projects.join(", "));
-    match serve(listener, args.api_key, runs, args.faults, shutdown_signal()).await {
+    match serve(
+        listener,
+        args.api_key,
+        args.spelling,
+        runs,
+        args.faults,
+        shutdown_signal(),
+    )
+    .await
+    {
         Ok(()) => {
             println!("currents-fake stopped");
             ExitCode::SUCCESS

@@ -13,21 +13,20 @@ use axum::{
     routing::{get, put},
 };
 use chrono::Utc;
-use currents_api::types::BranchFilterQueryValue;
+use currents_api::types::{
+    BranchFilterQueryValue, CancelRunGithubCiRequestGithubRunAttempt as GithubRunAttempt,
+};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 
 use crate::{
-    ApiError, faults,
+    ApiError, Operation, check, faults,
     requests::record_and_authorize,
     respond::large_json,
     server::App,
     store::{FindQuery, GithubCancel},
 };
-
-/// The spec's limit on machine ids in one resetRun request.
-pub const MAX_MACHINES_PER_RESET: usize = 63;
 
 pub(crate) fn router(app: App) -> Router {
     let api = Router::new()
@@ -57,30 +56,53 @@ async fn get_run(
     run_id: Result<Path<String>, PathRejection>,
 ) -> Answer {
     let run_id = run_id_from(run_id)?;
+    check::request(
+        Operation::GetRun.operation_id(),
+        &[("runId", &run_id)],
+        None,
+        b"",
+    )?;
     let store = app.store();
-    large_json(
-        &headers,
-        &json!({ "status": "OK", "data": store.get(&run_id)? }),
-    )
+    // pwLastRun is part of findRun's answer only, and only when asked for.
+    let data = app.run_document(store.get(&run_id)?, None);
+    large_json(&headers, &json!({ "status": "OK", "data": data }))
 }
 
 async fn find_run(State(app): State<App>, headers: HeaderMap, RawQuery(query): RawQuery) -> Answer {
+    check::request(
+        Operation::FindRun.operation_id(),
+        &[],
+        query.as_deref(),
+        b"",
+    )?;
     let query = find_query(query.as_deref().unwrap_or_default())?;
     let store = app.store();
-    large_json(
-        &headers,
-        &json!({ "status": "OK", "data": store.find(&query)? }),
-    )
+    let found = store.find(&query)?;
+    let last_run = query.pw_last_run.then(|| found.last_run());
+    let data = app.run_document(found, last_run);
+    large_json(&headers, &json!({ "status": "OK", "data": data }))
 }
 
 async fn delete_run(State(app): State<App>, run_id: Result<Path<String>, PathRejection>) -> Answer {
     let run_id = run_id_from(run_id)?;
+    check::request(
+        Operation::DeleteRun.operation_id(),
+        &[("runId", &run_id)],
+        None,
+        b"",
+    )?;
     app.store().delete(&run_id)?;
     Ok(Json(json!({ "status": "OK", "data": { "runId": run_id } })).into_response())
 }
 
 async fn cancel_run(State(app): State<App>, run_id: Result<Path<String>, PathRejection>) -> Answer {
     let run_id = run_id_from(run_id)?;
+    check::request(
+        Operation::CancelRun.operation_id(),
+        &[("runId", &run_id)],
+        None,
+        b"",
+    )?;
     let at = Utc::now();
     app.store().cancel(&run_id, "api", at)?;
     Ok(cancellation(&run_id, at))
@@ -92,38 +114,54 @@ async fn reset_run(
     body: Bytes,
 ) -> Answer {
     let run_id = run_id_from(run_id)?;
+    check::request(
+        Operation::ResetRun.operation_id(),
+        &[("runId", &run_id)],
+        None,
+        &body,
+    )?;
     let request: currents_api::types::ResetRunRequest = json_body(&body)?;
-    let count = request.machine_id.len();
-    if !(1..=MAX_MACHINES_PER_RESET).contains(&count) {
-        return Err(ApiError::bad_request(format!(
-            "machineId must hold 1 to {MAX_MACHINES_PER_RESET} machine ids, but it holds {count}"
-        )));
-    }
-    if let Some(index) = request.machine_id.iter().position(|id| id.is_empty()) {
-        return Err(ApiError::bad_request(format!(
-            "machineId[{index}] is empty; machine ids must not be empty"
-        )));
-    }
-    let machines = request.machine_id.into_iter().collect::<BTreeSet<_>>();
+    let machines = request
+        .machine_id
+        .into_iter()
+        .map(String::from)
+        .collect::<BTreeSet<_>>();
     let reset = app.store().reset(&run_id, &machines)?;
     Ok(Json(json!({ "status": "OK", "data": { "runId": run_id, "resetSpecs": reset, "machineIds": machines } }))
         .into_response())
 }
 
 async fn cancel_run_by_github_ci(State(app): State<App>, body: Bytes) -> Answer {
+    check::request(
+        Operation::CancelRunByGithubCi.operation_id(),
+        &[],
+        None,
+        &body,
+    )?;
     let request: currents_api::types::CancelRunGithubCiRequest = json_body(&body)?;
-    if request.github_run_id.is_empty() {
-        return Err(ApiError::bad_request("githubRunId must not be empty"));
-    }
     let request = GithubCancel {
-        github_run_id: request.github_run_id,
-        github_run_attempt: request.github_run_attempt,
-        project_id: request.project_id,
-        ci_build_id: request.ci_build_id,
+        github_run_id: request.github_run_id.to_string(),
+        github_run_attempt: attempt_number(&request.github_run_attempt)?,
+        project_id: request.project_id.map(String::from),
+        ci_build_id: request.ci_build_id.map(String::from),
     };
     let at = Utc::now();
     let run_id = app.store().cancel_github(&request, at)?;
     Ok(cancellation(&run_id, at))
+}
+
+/// The attempt as a number, whether it came as one (as the docs say) or as a string of digits
+/// (as Currents' GitHub Action sends it).
+fn attempt_number(attempt: &GithubRunAttempt) -> Result<u64, ApiError> {
+    match attempt {
+        GithubRunAttempt::Number(number) => Ok(number.get()),
+        GithubRunAttempt::Digits(digits) => digits.parse().map_err(|_| {
+            ApiError::bad_request(format!(
+                "githubRunAttempt {:?} is too large",
+                digits.as_str()
+            ))
+        }),
+    }
 }
 
 async fn unknown_route(request: Request) -> ApiError {
@@ -154,16 +192,11 @@ fn cancellation(run_id: &str, at: chrono::DateTime<Utc>) -> Response {
     Json(json!({ "status": "OK", "data": data })).into_response()
 }
 
-/// The run id from the path. Whitespace and control characters never occur in Currents' ids,
-/// so they answer 400, as a malformed id does in Currents.
+/// The run id from the path, percent-decoded; what the spec allows in it is checked with the
+/// rest of the request.
 fn run_id_from(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Path(run_id) =
         path.map_err(|rejection| ApiError::bad_request(format!("invalid run id: {rejection}")))?;
-    if run_id.is_empty() || run_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ApiError::bad_request(format!(
-            "run id {run_id:?} is malformed: it must be non-empty, without whitespace or control characters"
-        )));
-    }
     Ok(run_id)
 }
 
@@ -184,32 +217,22 @@ fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// findRun's query, already checked against the spec.
 fn find_query(raw: &str) -> Result<FindQuery, ApiError> {
     let mut query = FindQuery::default();
-    let mut project = None;
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
         match key.as_ref() {
-            "projectId" => project = Some(value.into_owned()),
+            "projectId" => query.project_id = value.into_owned(),
             "ciBuildId" => query.ci_build_id = Some(value.into_owned()),
             "branch" => {
                 query.branch = Some(value.parse::<BranchFilterQueryValue>().map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "branch filter {value:?} is invalid: it must be 1 to 250 printable ASCII \
-                         characters without spaces, with `*` allowed only as the last character"
-                    ))
+                    ApiError::bad_request(format!("branch filter {value:?} is invalid"))
                 })?);
             }
             "tags[]" | "tag[]" => query.tags.push(value.into_owned()),
-            "pwLastRun" => {
-                value.parse::<bool>().map_err(|_| {
-                    ApiError::bad_request(format!("pwLastRun must be true or false, not {value:?}"))
-                })?;
-            }
+            "pwLastRun" => query.pw_last_run = value == "true",
             _ => {}
         }
     }
-    query.project_id = project
-        .filter(|project| !project.is_empty())
-        .ok_or_else(|| ApiError::bad_request("projectId is required"))?;
     Ok(query)
 }

@@ -6,10 +6,14 @@ use std::{
     thread,
 };
 
-use currents_api::types::Run;
+use currents_api::types::{Run, RunPwLastRun};
+use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::{FakeRun, Fault, Operation, RecordedRequest, faults::Faults, routes, store::Store};
+use crate::{
+    FakeRun, Fault, Operation, RecordedRequest, Spelling, document::render, faults::Faults, routes,
+    store::Store,
+};
 
 /// The key the fake accepts unless told otherwise. It is for local development only.
 pub const DEFAULT_API_KEY: &str = "currents-fake-dev-key";
@@ -24,17 +28,23 @@ pub(crate) struct App(Arc<Shared>);
 #[derive(Debug)]
 struct Shared {
     api_key: String,
+    spelling: Spelling,
     store: Mutex<Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     faults: Mutex<Faults>,
 }
 
 impl App {
-    pub(crate) fn new(api_key: String, runs: impl IntoIterator<Item = FakeRun>) -> Self {
+    pub(crate) fn new(
+        api_key: String,
+        spelling: Spelling,
+        runs: impl IntoIterator<Item = FakeRun>,
+    ) -> Self {
         let mut store = Store::default();
         runs.into_iter().for_each(|run| store.insert(run));
         App(Arc::new(Shared {
             api_key,
+            spelling,
             store: Mutex::new(store),
             requests: Mutex::default(),
             faults: Mutex::default(),
@@ -43,6 +53,28 @@ impl App {
 
     pub(crate) fn api_key(&self) -> &str {
         &self.0.api_key
+    }
+
+    /// A stored run as an answer's `data`, with `pw_last_run` in place of its own, in the
+    /// fake's spelling and with the fields the spec does not list that it was given with.
+    pub(crate) fn run_document(
+        &self,
+        stored: &FakeRun,
+        pw_last_run: Option<RunPwLastRun>,
+    ) -> Value {
+        let typed = if stored.run.pw_last_run == pw_last_run {
+            serde_json::to_value(&stored.run)
+        } else {
+            let mut run = stored.run.clone();
+            run.pw_last_run = pw_last_run;
+            serde_json::to_value(&run)
+        }
+        .expect("a Run always serialises");
+        if stored.given.is_none() && self.0.spelling == Spelling::Production {
+            return typed;
+        }
+        let schema = json!({ "$ref": "#/components/schemas/Run" });
+        render(&schema, typed, stored.given.as_ref(), self.0.spelling)
     }
 
     // A panicking test thread must not make the fake unusable for the assertions that follow,
@@ -75,11 +107,12 @@ impl App {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     api_key: String,
+    spelling: Spelling,
     runs: Vec<FakeRun>,
     faults: Vec<(Operation, Fault)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = App::new(api_key, runs);
+    let app = App::new(api_key, spelling, runs);
     faults
         .into_iter()
         .for_each(|(operation, fault)| app.faults().push(operation, fault));
@@ -112,6 +145,7 @@ pub struct FakeServer {
 #[derive(Debug, Default)]
 pub struct FakeServerBuilder {
     api_key: Option<String>,
+    spelling: Spelling,
     runs: Vec<FakeRun>,
 }
 
@@ -119,6 +153,12 @@ impl FakeServerBuilder {
     /// The API key to require instead of [`DEFAULT_API_KEY`].
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The spelling of enum values in answers; production's by default.
+    pub fn spelling(mut self, spelling: Spelling) -> Self {
+        self.spelling = spelling;
         self
     }
 
@@ -143,6 +183,7 @@ impl FakeServerBuilder {
             .expect("a bound listener has an address");
         let app = App::new(
             self.api_key.unwrap_or_else(|| DEFAULT_API_KEY.to_owned()),
+            self.spelling,
             self.runs,
         );
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -208,7 +249,11 @@ impl FakeServer {
 
     /// A stored run by id; `None` if it does not exist or was deleted.
     pub fn run(&self, run_id: &str) -> Option<Run> {
-        self.app.store().get(run_id).ok().cloned()
+        self.app
+            .store()
+            .get(run_id)
+            .ok()
+            .map(|stored| stored.run.clone())
     }
 
     /// Every stored run, by id.

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use currents_api::types::{
-    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunStatus,
+    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunPwLastRun, RunStatus,
 };
+use serde_json::Value;
 
 use crate::ApiError;
 
@@ -19,21 +20,24 @@ pub struct GithubRun {
     /// The workflow run id (`github.run_id`).
     pub run_id: String,
     /// The attempt number (`github.run_attempt`).
-    pub attempt: i64,
+    pub attempt: u64,
 }
 
 /// A run as the fake stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FakeRun {
-    /// The run, exactly as getRun returns it.
+    /// The run, as getRun returns it.
     pub run: Run,
     /// The GitHub workflow run it belongs to, if any.
     pub github: Option<GithubRun>,
+    /// The run as it was given (by a `--data` file, say), if it was given as JSON: its fields
+    /// that the spec does not list are answered too.
+    pub given: Option<Value>,
 }
 
 impl FakeRun {
     /// Attaches the GitHub workflow run that cancelRunByGithubCI will match.
-    pub fn with_github(mut self, run_id: impl Into<String>, attempt: i64) -> Self {
+    pub fn with_github(mut self, run_id: impl Into<String>, attempt: u64) -> Self {
         self.github = Some(GithubRun {
             run_id: run_id.into(),
             attempt,
@@ -44,8 +48,62 @@ impl FakeRun {
 
 impl From<Run> for FakeRun {
     fn from(run: Run) -> Self {
-        FakeRun { run, github: None }
+        FakeRun {
+            run,
+            github: None,
+            given: None,
+        }
     }
+}
+
+impl FakeRun {
+    /// What findRun answers as `pwLastRun` when asked: the run's own, if it was given one;
+    /// otherwise one derived from its failed specs, with a stable made-up Playwright test id
+    /// for each failed test.
+    pub fn last_run(&self) -> RunPwLastRun {
+        if let Some(given) = &self.run.pw_last_run {
+            return given.clone();
+        }
+        let failed_tests = self
+            .run
+            .specs
+            .iter()
+            .filter(|spec| spec.is_failed())
+            .flat_map(|spec| {
+                let file = spec.spec.as_deref().unwrap_or_default();
+                let failures = spec
+                    .results
+                    .as_ref()
+                    .and_then(|results| results.stats.as_ref())
+                    .and_then(|stats| stats.failures)
+                    .unwrap_or(0)
+                    .max(1);
+                (0..failures).map(move |test| {
+                    format!(
+                        "{:016x}-{:016x}",
+                        fnv1a(file),
+                        fnv1a(&format!("{file}#{test}"))
+                    )
+                })
+            })
+            .collect::<Vec<_>>();
+        RunPwLastRun {
+            status: if failed_tests.is_empty() {
+                "passed"
+            } else {
+                "failed"
+            }
+            .to_owned(),
+            failed_tests,
+        }
+    }
+}
+
+/// FNV-1a, for ids that stay the same from run to run.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// What findRun filters on, already validated.
@@ -55,13 +113,14 @@ pub(crate) struct FindQuery {
     pub(crate) ci_build_id: Option<String>,
     pub(crate) branch: Option<BranchFilterQueryValue>,
     pub(crate) tags: Vec<String>,
+    pub(crate) pw_last_run: bool,
 }
 
 /// cancelRunByGithubCI's request, already validated.
 #[derive(Debug)]
 pub(crate) struct GithubCancel {
     pub(crate) github_run_id: String,
-    pub(crate) github_run_attempt: i64,
+    pub(crate) github_run_attempt: u64,
     pub(crate) project_id: Option<String>,
     pub(crate) ci_build_id: Option<String>,
 }
@@ -87,15 +146,12 @@ impl Store {
         self.runs.get_mut(run_id)
     }
 
-    pub(crate) fn get(&self, run_id: &str) -> Result<&Run, ApiError> {
-        self.runs
-            .get(run_id)
-            .map(|stored| &stored.run)
-            .ok_or_else(|| self.not_found(run_id))
+    pub(crate) fn get(&self, run_id: &str) -> Result<&FakeRun, ApiError> {
+        self.runs.get(run_id).ok_or_else(|| self.not_found(run_id))
     }
 
     /// The most recent completed run that matches, as findRun documents.
-    pub(crate) fn find(&self, query: &FindQuery) -> Result<&Run, ApiError> {
+    pub(crate) fn find(&self, query: &FindQuery) -> Result<&FakeRun, ApiError> {
         let matches = |run: &Run| {
             let commit_branch = run
                 .meta
@@ -122,9 +178,8 @@ impl Store {
         };
         self.runs
             .values()
-            .map(|stored| &stored.run)
-            .filter(|run| matches(run))
-            .max_by_key(|run| (run.created_at, run.run_id.clone()))
+            .filter(|stored| matches(&stored.run))
+            .max_by_key(|stored| (stored.run.created_at, stored.run.run_id.clone()))
             .ok_or_else(|| {
                 ApiError::not_found("no run matches the query in project", &query.project_id)
             })
@@ -138,7 +193,8 @@ impl Store {
         Ok(())
     }
 
-    /// Cancels a running run. Anything else answers 422 and changes nothing, as Currents does.
+    /// Cancels a running (or failing) run. Anything else answers 422 and changes nothing, as
+    /// Currents does.
     pub(crate) fn cancel(
         &mut self,
         run_id: &str,
@@ -147,7 +203,7 @@ impl Store {
     ) -> Result<(), ApiError> {
         let not_found = self.not_found(run_id);
         let run = &mut self.runs.get_mut(run_id).ok_or(not_found)?.run;
-        if run.status != RunStatus::Running {
+        if !run.status.is_running() {
             return Err(ApiError::unprocessable(format!(
                 "run '{run_id}' is {} and cannot be cancelled; only a running run can be cancelled",
                 run.status
@@ -191,13 +247,15 @@ impl Store {
         Ok(reset)
     }
 
-    /// Cancels the running run of a GitHub workflow run; the id of the cancelled run.
+    /// Cancels the run of a GitHub workflow run attempt; the id of the cancelled run. A run
+    /// that is no longer running answers 422, as Currents does when parallel jobs of one
+    /// workflow race to cancel it; no matching run at all answers 404.
     pub(crate) fn cancel_github(
         &mut self,
         request: &GithubCancel,
         at: DateTime<Utc>,
     ) -> Result<String, ApiError> {
-        let found = self.runs.values().find(|stored| {
+        let matches = self.runs.values().filter(|stored| {
             let run = &stored.run;
             let ci_build_id = run
                 .meta
@@ -206,19 +264,20 @@ impl Store {
             stored.github.as_ref().is_some_and(|github| {
                 github.run_id == request.github_run_id
                     && github.attempt == request.github_run_attempt
-            }) && run.status == RunStatus::Running
-                && request
-                    .project_id
-                    .as_ref()
-                    .is_none_or(|project| *project == run.project_id)
+            }) && request
+                .project_id
+                .as_ref()
+                .is_none_or(|project| *project == run.project_id)
                 && request
                     .ci_build_id
                     .as_deref()
                     .is_none_or(|wanted| ci_build_id == Some(wanted))
         });
+        let found =
+            matches.max_by_key(|stored| (stored.run.status.is_running(), stored.run.created_at));
         let Some(run_id) = found.map(|stored| stored.run.run_id.clone()) else {
             return Err(ApiError::not_found(
-                "no running run matches GitHub workflow run",
+                "no run matches GitHub workflow run",
                 &format!(
                     "{} attempt {}",
                     request.github_run_id, request.github_run_attempt

@@ -54,10 +54,16 @@ async fn malformed_requests_get_a_4xx_error_response_and_leave_state_unchanged()
         ("{\"githubRunId\":\"42\"}", "github"),
         ("{\"githubRunAttempt\":1}", "github"),
         ("{\"githubRunId\":42,\"githubRunAttempt\":1}", "github"),
+        // A string of digits is an attempt (Currents' GitHub Action sends one); these are not.
         (
-            "{\"githubRunId\":\"42\",\"githubRunAttempt\":\"1\"}",
+            "{\"githubRunId\":\"42\",\"githubRunAttempt\":\"1x\"}",
             "github",
         ),
+        (
+            "{\"githubRunId\":\"42\",\"githubRunAttempt\":\"0\"}",
+            "github",
+        ),
+        ("{\"githubRunId\":\"42\",\"githubRunAttempt\":0}", "github"),
         (
             "{\"githubRunId\":\"42\",\"githubRunAttempt\":1.5}",
             "github",

@@ -5,6 +5,7 @@
 
 use std::{fmt, time::Duration};
 
+use currents_api::types::RunStatus;
 use reqwest::StatusCode;
 
 /// Input that was refused before any request was sent.
@@ -109,14 +110,20 @@ pub enum Error {
     },
 
     /// `wait_for` reached its deadline while the run was still running.
-    #[error("run {run_id} was still {last_status} after waiting {waited:?}")]
+    #[error(
+        "run {run_id} {} after waiting {waited:?}",
+        match last_status {
+            Some(status) => format!("was still {status}"),
+            None => "did not answer a poll in time".to_owned(),
+        }
+    )]
     WaitTimeout {
         /// The run waited for.
         run_id: String,
         /// How long `wait_for` waited.
         waited: Duration,
-        /// The status the run had at the last poll.
-        last_status: String,
+        /// The status the run had at the last poll; `None` if no poll answered in time.
+        last_status: Option<RunStatus>,
     },
 
     /// The request or the response body could not be transferred.

@@ -5,6 +5,7 @@ mod base_url;
 mod client;
 mod error;
 mod input;
+mod received;
 mod retry;
 mod runs;
 mod summary;
@@ -17,6 +18,7 @@ pub use client::{
 };
 pub use error::{Error, SizeLimit, ValidationError};
 pub use input::{BranchFilter, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag};
+pub use received::Received;
 pub use retry::{RetryPolicy, Verdict, is_retryable_status, parse_retry_after};
 pub use runs::{
     CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetReport, Runs,

@@ -13,7 +13,7 @@ use std::time::Duration;
 use currents_api::types::{Run, RunStatus};
 use serde::Serialize;
 
-use crate::runs::is_finished;
+use crate::{Received, runs::is_finished};
 
 /// Test counts over all specs of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -69,8 +69,8 @@ pub struct FailedSpec {
 pub struct RunSummary {
     /// The run.
     pub run_id: String,
-    /// Its status, such as `passed` or `running`.
-    pub status: String,
+    /// Its status.
+    pub status: RunStatus,
     /// Whether the run is done (see [`is_finished`]).
     pub finished: bool,
     /// Test counts.
@@ -87,7 +87,7 @@ pub struct RunSummary {
 impl RunSummary {
     /// Whether the run finished and passed.
     pub fn passed(&self) -> bool {
-        self.finished && self.status == RunStatus::Passed.as_str()
+        self.finished && self.status == RunStatus::Passed
     }
 }
 
@@ -98,6 +98,12 @@ fn as_millis<S: serde::Serializer>(
     match duration {
         Some(duration) => serializer.serialize_u128(duration.as_millis()),
         None => serializer.serialize_none(),
+    }
+}
+
+impl From<&Received<Run>> for RunSummary {
+    fn from(run: &Received<Run>) -> Self {
+        RunSummary::from(&**run)
     }
 }
 
@@ -149,7 +155,7 @@ impl From<&Run> for RunSummary {
         }
         RunSummary {
             run_id: run.run_id.clone(),
-            status: run.status.to_string(),
+            status: run.status.clone(),
             finished: is_finished(run),
             tests,
             specs,

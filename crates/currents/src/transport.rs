@@ -4,12 +4,13 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::{Method, StatusCode, header};
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, de::DeserializeOwned};
+use serde_json::value::RawValue;
 use tracing::{Instrument as _, field};
 use url::Url;
 
 use crate::{
-    Client, Error, SizeLimit,
+    Client, Error, Received, SizeLimit,
     retry::{Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
@@ -41,6 +42,36 @@ impl Reply {
             status: self.status,
             source,
         })
+    }
+
+    /// Decodes a success body into `R` and keeps its `data` as received, for
+    /// [`Received`]; or maps an error status to its [`Error`].
+    pub(crate) fn decode_with_data<R: DeserializeOwned, T>(
+        self,
+        operation: &'static str,
+        data: impl FnOnce(R) -> T,
+    ) -> Result<Received<T>, Error> {
+        /// The envelope every answer shares, with `data` left as text.
+        #[derive(Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            data: &'a RawValue,
+        }
+        if !self.status.is_success() {
+            return Err(self.into_error(operation));
+        }
+        let status = self.status;
+        let decode_error = |source| Error::Decode {
+            operation,
+            status,
+            source,
+        };
+        let raw = serde_json::from_slice::<Envelope<'_>>(&self.body)
+            .map_err(decode_error)?
+            .data
+            .to_owned();
+        let response: R = self.decode(operation)?;
+        Ok(Received::new(data(response), raw))
     }
 
     /// The error an unsuccessful response stands for.

@@ -46,8 +46,13 @@ pub struct Answer {
 
 impl Api {
     pub fn new(runs: Vec<FakeRun>) -> Self {
+        Api::with(FakeServer::builder().runs(runs).start())
+    }
+
+    /// A client for a fake started elsewhere.
+    pub fn with(fake: FakeServer) -> Self {
         Api {
-            fake: FakeServer::builder().runs(runs).start(),
+            fake,
             http: reqwest::Client::new(),
             identity: reqwest::Client::builder()
                 .no_gzip()

@@ -65,6 +65,20 @@ macro_rules! validated_string {
 }
 pub(crate) use validated_string;
 
+/// Converts a value into a generated type that enforces the spec's rule for it (a pattern, a
+/// length). The facade's own checks come first and name the offending character; this is the
+/// spec's word, so that a rule the spec tightens is never sent past.
+pub(crate) fn spec_checked<T>(
+    subject: &'static str,
+    value: &str,
+) -> Result<T, crate::ValidationError>
+where
+    T: for<'a> TryFrom<&'a str, Error = currents_api::types::error::ConversionError>,
+{
+    T::try_from(value)
+        .map_err(|error| crate::ValidationError::new(subject, value, error.to_string()))
+}
+
 /// The 1-based position and the character of the first `char` that `allowed` refuses.
 pub(crate) fn first_refused(value: &str, allowed: impl Fn(char) -> bool) -> Option<(usize, char)> {
     value

@@ -4,7 +4,7 @@ use currents_api::types::{Run, RunResponse};
 use reqwest::Method;
 
 use crate::{
-    BranchFilter, Client, Error, ProjectId, Tag, ValidationError, input::check_text,
+    BranchFilter, Client, Error, ProjectId, Received, Tag, ValidationError, input::check_text,
     transport::Call,
 };
 
@@ -54,14 +54,15 @@ impl<'a> FindRun<'a> {
         self
     }
 
-    /// Include information about failed tests from the last run (Playwright only).
+    /// Ask for `pwLastRun`: the tests that failed in the run, as Playwright's `.last-run.json`
+    /// holds them (Playwright only).
     pub fn pw_last_run(mut self, include: bool) -> Self {
         self.pw_last_run = Some(include);
         self
     }
 
     /// Sends the query. Invalid tags are refused here, before any request.
-    pub async fn send(self) -> Result<Run, Error> {
+    pub async fn send(self) -> Result<Received<Run>, Error> {
         let tags = self
             .tags
             .into_iter()
@@ -93,7 +94,9 @@ impl<'a> FindRun<'a> {
             url,
             body: None,
         };
-        let response: RunResponse = self.client.send(call).await?.decode("findRun")?;
-        Ok(response.data)
+        self.client
+            .send(call)
+            .await?
+            .decode_with_data("findRun", |response: RunResponse| response.data)
     }
 }

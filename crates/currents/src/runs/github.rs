@@ -1,10 +1,16 @@
 //! `CancelGithubRun`: cancelRunByGithubCI, scoped by project and CI build id if given.
 
-use currents_api::types::CancelRunGithubCiRequest;
+use std::num::NonZeroU64;
+
+use currents_api::types::{
+    CancelRunGithubCiRequest, CancelRunGithubCiRequestGithubRunAttempt as Attempt, Text,
+};
 use reqwest::Method;
 
 use crate::{
-    Client, Error, ProjectId, ValidationError, input::check_text, runs::CancelOutcome,
+    Client, Error, ProjectId, ValidationError,
+    input::{check_text, spec_checked},
+    runs::CancelOutcome,
     transport::Call,
 };
 
@@ -53,22 +59,32 @@ impl<'a> CancelGithubRun<'a> {
             )
             .into());
         }
-        if self.attempt == 0 {
+        let Some(attempt) = NonZeroU64::new(u64::from(self.attempt)) else {
             return Err(ValidationError::new(
                 "GitHub run attempt",
                 "0",
                 "attempts are numbered from 1",
             )
             .into());
-        }
+        };
         if let Some(ci_build_id) = &self.ci_build_id {
             check_text("ci build id", ci_build_id)?;
         }
+        // The checks above are the spec's rules, so these conversions succeed; should the spec
+        // tighten a rule, its generated check still refuses the value here, before sending.
         let request = CancelRunGithubCiRequest {
-            github_run_id: self.github_run_id.clone(),
-            github_run_attempt: i64::from(self.attempt),
-            project_id: self.project.map(|project| project.as_str().to_owned()),
-            ci_build_id: self.ci_build_id,
+            github_run_id: spec_checked("GitHub run id", &self.github_run_id)?,
+            // Currents' GitHub Action sends a string of digits; an integer is what the docs say.
+            github_run_attempt: Attempt::Number(attempt),
+            project_id: self
+                .project
+                .map(|project| spec_checked::<Text>("project id", project.as_str()))
+                .transpose()?,
+            ci_build_id: self
+                .ci_build_id
+                .as_deref()
+                .map(|id| spec_checked::<Text>("ci build id", id))
+                .transpose()?,
         };
         let body = serde_json::to_vec(&request).expect("a plain struct serialises");
         let url = self.client.url(&["runs", "cancel-ci", "github"]);

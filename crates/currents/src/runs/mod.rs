@@ -15,7 +15,7 @@ pub use reset::{MAX_MACHINES_PER_RESET, ResetBatch, ResetReport};
 pub use wait::{WaitOptions, is_finished};
 
 use crate::{
-    Client, Error, ProjectId, RunId,
+    Client, Error, ProjectId, Received, RunId,
     transport::{Call, Reply, error_message},
 };
 
@@ -31,8 +31,8 @@ pub enum CancelOutcome {
         at: Option<DateTime<Utc>>,
     },
     /// The API answered 422: the run was no longer running, because it was already cancelled
-    /// (by a parallel CI job, say) or had finished. Nothing changed. A GitHub cancel whose
-    /// answer was lost, and whose retry then found no running run, also reports this.
+    /// (by a parallel CI job, or by this call's first attempt whose answer was lost) or had
+    /// finished. Nothing changed.
     AlreadyCancelled {
         /// The API's explanation.
         message: String,
@@ -51,15 +51,17 @@ impl<'a> Runs<'a> {
     }
 
     /// Gets a run with all its details (getRun).
-    pub async fn get(&self, run_id: &RunId) -> Result<Run, Error> {
+    pub async fn get(&self, run_id: &RunId) -> Result<Received<Run>, Error> {
         let call = Call {
             operation: "getRun",
             method: Method::GET,
             url: self.run_url(run_id, None),
             body: None,
         };
-        let response: RunResponse = self.client.send(call).await?.decode("getRun")?;
-        Ok(response.data)
+        self.client
+            .send(call)
+            .await?
+            .decode_with_data("getRun", |response: RunResponse| response.data)
     }
 
     /// Finds the most recent completed run of a project that matches the filters (findRun).
@@ -120,12 +122,9 @@ pub(crate) fn cancel_outcome(
     operation: &'static str,
     fallback_id: &str,
 ) -> Result<CancelOutcome, Error> {
-    // cancelRunByGithubCI matches only running runs, so when the first attempt's answer was
-    // lost, the retry finds none: that first attempt cancelled it.
-    let cancelled_by_lost_attempt = operation == "cancelRunByGithubCI"
-        && reply.status == StatusCode::NOT_FOUND
-        && reply.attempts > 1;
-    if reply.status == StatusCode::UNPROCESSABLE_ENTITY || cancelled_by_lost_attempt {
+    // Currents answers 422 for a run that is no longer running: cancelled by a parallel job,
+    // or by this call's own first attempt whose answer was lost.
+    if reply.status == StatusCode::UNPROCESSABLE_ENTITY {
         return Ok(CancelOutcome::AlreadyCancelled {
             message: error_message(&reply.body),
         });

@@ -2,12 +2,14 @@
 
 use std::collections::HashSet;
 
-use currents_api::types::{ResetRunRequest, ResetRunResponse};
+use currents_api::types::{ResetRunRequest, ResetRunResponse, Text};
 use futures_util::{StreamExt as _, stream};
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use crate::{Error, MachineId, RunId, ValidationError, runs::Runs, transport::Call};
+use crate::{
+    Error, MachineId, RunId, ValidationError, input::spec_checked, runs::Runs, transport::Call,
+};
 
 /// The most machine ids one resetRun request may carry.
 pub const MAX_MACHINES_PER_RESET: usize = 63;
@@ -109,8 +111,8 @@ impl Runs<'_> {
         let request = ResetRunRequest {
             machine_id: machines
                 .iter()
-                .map(|machine| machine.as_str().to_owned())
-                .collect(),
+                .map(|machine| spec_checked::<Text>("machine id", machine.as_str()))
+                .collect::<Result<_, _>>()?,
             is_batched_or8n: None,
         };
         let body = serde_json::to_vec(&request).expect("a plain struct serialises");

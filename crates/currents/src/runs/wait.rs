@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use currents_api::types::{Run, RunCompletionState, RunStatus};
+use currents_api::types::{Run, RunCompletionState};
 use tokio::time::{Instant, sleep, timeout_at};
 
-use crate::{Error, RunId, runs::Runs};
+use crate::{Error, Received, RunId, runs::Runs};
 
 /// How `wait_for` polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,22 +26,22 @@ impl Default for WaitOptions {
     }
 }
 
-/// Whether a run is done: its completion state says so, or, for a completion state this
-/// version does not know, its status is not `running`. A status and state that are both
-/// unknown count as done, so that `wait_for` never polls a run it cannot judge until its
-/// deadline.
+/// Whether a run is done: its completion state is complete, cancelled or timed out, in any
+/// spelling. A completion state this version does not know is not done, so `wait_for` keeps
+/// polling (until the state becomes one it knows, or its deadline) rather than report an
+/// outcome it cannot judge.
 pub fn is_finished(run: &Run) -> bool {
-    match &run.completion_state {
-        RunCompletionState::Incomplete => false,
-        RunCompletionState::Unknown(_) => run.status != RunStatus::Running,
-        _ => true,
-    }
+    run.completion_state.is_finished()
 }
 
 impl Runs<'_> {
     /// Polls the run until it is no longer running and returns it. It never waits past
     /// `options.timeout`: at the deadline it stops with [`Error::WaitTimeout`].
-    pub async fn wait_for(&self, run_id: &RunId, options: WaitOptions) -> Result<Run, Error> {
+    pub async fn wait_for(
+        &self,
+        run_id: &RunId,
+        options: WaitOptions,
+    ) -> Result<Received<Run>, Error> {
         self.wait_for_each(run_id, options, |_| {}).await
     }
 
@@ -51,35 +51,42 @@ impl Runs<'_> {
         run_id: &RunId,
         options: WaitOptions,
         mut on_poll: impl FnMut(&Run),
-    ) -> Result<Run, Error> {
+    ) -> Result<Received<Run>, Error> {
         let started = Instant::now();
         let deadline = started + options.timeout;
         let max_interval = options.poll.saturating_mul(4);
         let mut interval = options.poll;
-        let mut last_status = "running".to_owned();
+        let mut last_status = None;
+        let mut warned = false;
         loop {
-            let timed_out = || Error::WaitTimeout {
+            let timed_out = |last_status| Error::WaitTimeout {
                 run_id: run_id.as_str().to_owned(),
                 waited: started.elapsed(),
-                last_status: last_status.clone(),
+                last_status,
             };
             let Ok(polled) = timeout_at(deadline, self.get(run_id)).await else {
-                return Err(timed_out());
+                return Err(timed_out(last_status));
             };
             let run = polled?;
             on_poll(&run);
             if is_finished(&run) {
                 return Ok(run);
             }
-            last_status = run.status.to_string();
+            if let RunCompletionState::Unknown(state) = &run.completion_state
+                && !std::mem::replace(&mut warned, true)
+            {
+                tracing::warn!(
+                    run_id = run_id.as_str(),
+                    completion_state = state.as_str(),
+                    "the run's completion state is one this version does not know; \
+                     waiting until it is known or the deadline passes"
+                );
+            }
+            last_status = Some(run.status.clone());
             tracing::debug!(run_id = run_id.as_str(), status = %run.status, "run not finished; polling again");
             if Instant::now() + interval >= deadline {
                 sleep(deadline.saturating_duration_since(Instant::now())).await;
-                return Err(Error::WaitTimeout {
-                    run_id: run_id.as_str().to_owned(),
-                    waited: started.elapsed(),
-                    last_status,
-                });
+                return Err(timed_out(last_status));
             }
             sleep(interval).await;
             interval = interval.mul_f64(1.5).min(max_interval);

@@ -1,0 +1,297 @@
+//! Every request checked against its operation in the spec, before any handler sees it.
+//!
+//! Parameters arrive as text; each is read as the type its schema names (an integer, a
+//! boolean, a list of repeated keys) and then validated against that schema, and a JSON body
+//! against its request body schema. Whatever fails is a 400 that names the parameter, the
+//! value and the rule. Nothing else is refused, so that a request the spec allows is accepted.
+
+use std::{collections::HashMap, sync::LazyLock};
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::{
+    ApiError,
+    schema::{resolve, spec_as_json_schema, validator},
+};
+
+/// Checks one request of `operation_id` against the spec.
+pub(crate) fn request(
+    operation_id: &str,
+    path_params: &[(&str, &str)],
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let Some(rules) = RULES.get(operation_id) else {
+        return Ok(());
+    };
+    let query = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).collect::<Vec<_>>();
+    for parameter in &rules.parameters {
+        let values = match parameter.location {
+            Location::Path => path_params
+                .iter()
+                .filter(|(name, _)| *name == parameter.name)
+                .map(|(_, value)| *value)
+                .collect::<Vec<_>>(),
+            Location::Query => query
+                .iter()
+                .filter(|(name, _)| *name == parameter.name)
+                .map(|(_, value)| value.as_ref())
+                .collect(),
+        };
+        parameter.check(&values)?;
+    }
+    if let Some(body_rule) = &rules.body {
+        body_rule.check(body)?;
+    }
+    Ok(())
+}
+
+/// What one operation accepts.
+struct Rules {
+    parameters: Vec<Parameter>,
+    body: Option<Body>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Location {
+    Path,
+    Query,
+}
+
+impl Location {
+    fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+        }
+    }
+}
+
+struct Parameter {
+    name: String,
+    location: Location,
+    required: bool,
+    /// The JSON type each value is read as; for an array, the type of its items.
+    kind: String,
+    array: bool,
+    validator: Validator,
+}
+
+impl Parameter {
+    fn check(&self, values: &[&str]) -> Result<(), ApiError> {
+        let refuse = |rule: String| {
+            ApiError::bad_request(format!(
+                "{} parameter `{}`: {rule}",
+                self.location.as_str(),
+                self.name
+            ))
+        };
+        let instance = match (values, self.array) {
+            ([], _) if self.required => return Err(refuse("is required".into())),
+            ([], _) => return Ok(()),
+            (values, true) => Value::Array(
+                values
+                    .iter()
+                    .map(|value| read(value, &self.kind))
+                    .collect::<Result<_, _>>()
+                    .map_err(refuse)?,
+            ),
+            ([value], false) => read(value, &self.kind).map_err(refuse)?,
+            (values, false) => {
+                return Err(refuse(format!(
+                    "takes one value, but {} were given",
+                    values.len()
+                )));
+            }
+        };
+        first_error(&self.validator, &instance).map_or(Ok(()), |error| Err(refuse(error)))
+    }
+}
+
+struct Body {
+    required: bool,
+    validator: Validator,
+}
+
+impl Body {
+    fn check(&self, body: &[u8]) -> Result<(), ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return if self.required {
+                Err(ApiError::bad_request("the request body is required"))
+            } else {
+                Ok(())
+            };
+        }
+        let instance: Value = serde_json::from_slice(body).map_err(|error| {
+            ApiError::bad_request(format!("the request body is not valid JSON: {error}"))
+        })?;
+        first_error(&self.validator, &instance).map_or(Ok(()), |error| {
+            Err(ApiError::bad_request(format!("the request body {error}")))
+        })
+    }
+}
+
+/// Reads a parameter's text as the JSON type its schema names.
+fn read(text: &str, kind: &str) -> Result<Value, String> {
+    match kind {
+        "integer" => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("{text:?} is not an integer")),
+        "number" => text
+            .parse::<f64>()
+            .ok()
+            .and_then(|number| serde_json::Number::from_f64(number).map(Value::Number))
+            .ok_or_else(|| format!("{text:?} is not a number")),
+        "boolean" => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("{text:?} is not true or false")),
+        },
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// The first rule `instance` breaks, with where it breaks it.
+fn first_error(validator: &Validator, instance: &Value) -> Option<String> {
+    validator.iter_errors(instance).next().map(|error| {
+        let at = error.instance_path().to_string();
+        if at.is_empty() {
+            error.to_string()
+        } else {
+            format!("at {at}: {error}")
+        }
+    })
+}
+
+/// The rules of every operation, read from the spec once.
+static RULES: LazyLock<HashMap<String, Rules>> = LazyLock::new(|| {
+    let spec = spec_as_json_schema();
+    let mut rules = HashMap::new();
+    for item in spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+    {
+        let shared = item["parameters"].as_array().cloned().unwrap_or_default();
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            if method == "parameters" {
+                continue;
+            }
+            let parameters = shared
+                .iter()
+                .chain(operation["parameters"].as_array().into_iter().flatten())
+                .filter_map(|parameter| self::parameter(resolve(parameter)))
+                .collect();
+            let body = resolve(&operation["requestBody"]);
+            let body = body["content"]["application/json"]["schema"]
+                .is_object()
+                .then(|| Body {
+                    required: body["required"] == Value::Bool(true),
+                    validator: validator(&body["content"]["application/json"]["schema"]),
+                });
+            rules.insert(id.to_owned(), Rules { parameters, body });
+        }
+    }
+    rules
+});
+
+fn parameter(parameter: &Value) -> Option<Parameter> {
+    let location = match parameter["in"].as_str()? {
+        "path" => Location::Path,
+        "query" => Location::Query,
+        _ => return None,
+    };
+    let schema = &parameter["schema"];
+    let resolved = resolve(schema);
+    let array = json_type(resolved) == "array";
+    let kind = if array {
+        json_type(resolve(&resolved["items"]))
+    } else {
+        json_type(resolved)
+    };
+    Some(Parameter {
+        name: parameter["name"].as_str()?.to_owned(),
+        location,
+        required: parameter["required"] == Value::Bool(true),
+        kind: kind.to_owned(),
+        array,
+        validator: validator(schema),
+    })
+}
+
+/// The JSON type a schema names, `null` aside; `string` for one that names none (a `oneOf` of
+/// strings, say).
+fn json_type(schema: &Value) -> &str {
+    match &schema["type"] {
+        Value::String(kind) => kind,
+        Value::Array(kinds) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|kind| *kind != "null")
+            .unwrap_or("string"),
+        _ => "string",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_read_as_their_type_and_checked_against_the_spec() {
+        let refused = |result: Result<(), ApiError>| result.expect_err("refused").message;
+        assert_eq!(
+            refused(request("findRun", &[], Some("branch=main"), b"")),
+            "query parameter `projectId`: is required"
+        );
+        assert!(
+            refused(request("findRun", &[], Some("projectId="), b""))
+                .starts_with("query parameter `projectId`: \"\" does not match"),
+        );
+        assert_eq!(
+            refused(request(
+                "findRun",
+                &[],
+                Some("projectId=p&pwLastRun=yes"),
+                b""
+            )),
+            "query parameter `pwLastRun`: \"yes\" is not true or false"
+        );
+        assert!(request("findRun", &[], Some("projectId=p&tags[]=a&tags[]=b"), b"").is_ok());
+        assert!(
+            refused(request("getRun", &[("runId", "a\u{7}b")], None, b""))
+                .starts_with("path parameter `runId`: \"a\\u0007b\" does not match")
+        );
+    }
+
+    #[test]
+    fn a_body_is_checked_against_its_schema() {
+        let refused = |body: &str| {
+            request("resetRun", &[("runId", "r")], None, body.as_bytes())
+                .expect_err("refused")
+                .message
+        };
+        assert_eq!(refused(""), "the request body is required");
+        assert!(refused("{").starts_with("the request body is not valid JSON"));
+        assert!(refused(r#"{"machineId": []}"#).starts_with("the request body at /machineId: []"));
+        assert!(
+            request(
+                "resetRun",
+                &[("runId", "r")],
+                None,
+                br#"{"machineId": ["m"]}"#
+            )
+            .is_ok()
+        );
+        // The attempt is an integer or a string of digits, as Currents' own tools send it.
+        for attempt in ["2", "\"2\""] {
+            let body = format!(r#"{{"githubRunId": "7", "githubRunAttempt": {attempt}}}"#);
+            assert!(request("cancelRunByGithubCI", &[], None, body.as_bytes()).is_ok());
+        }
+    }
+}
