@@ -10,13 +10,13 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
 use currents::{
-    BranchFilter, CancelOutcome, Client, Error, MachineId, ProjectId, RetryPolicy, RunId,
-    RunStatus, Tag, Verdict, WaitOptions, is_retryable_status,
+    BranchFilter, Client, Error, MachineId, ProjectId, ResetOptions, RetryPolicy, RunId, RunStatus,
+    Tag, WaitOptions,
 };
 use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture};
 use integration_tests::{client_with, run_id};
@@ -79,7 +79,11 @@ async fn call(client: &Client, operation: Operation) -> Result<(), Error> {
         Operation::DeleteRun => runs.delete(&run_id("r1")).await,
         Operation::CancelRun => runs.cancel(&run_id("c1")).await.map(drop),
         Operation::ResetRun => runs
-            .reset_batch(&run_id("r1"), &["m1".parse().expect("valid")])
+            .reset_batch(
+                &run_id("r1"),
+                &["m1".parse().expect("valid")],
+                ResetOptions::default(),
+            )
             .await
             .map(drop),
         Operation::CancelRunByGithubCi => runs.cancel_github("777", 1).send().await.map(drop),
@@ -119,8 +123,8 @@ async fn retry_table() {
             let (fault, expected) = match *cell {
                 Cell::Status(200) => (None, 1),
                 Cell::Status(status) => {
-                    let retried =
-                        is_retryable_status(reqwest::StatusCode::from_u16(status).expect("valid"));
+                    // The retry table of crates/currents/README.md.
+                    let retried = matches!(status, 408 | 429 | 502 | 503 | 504);
                     (
                         Some(Fault::Status {
                             status,
@@ -159,58 +163,6 @@ async fn retry_table() {
         format!("{tested} cells tested, {} mismatches", mismatches.len()),
     );
     assert!(mismatches.is_empty(), "{mismatches:#?}");
-}
-
-#[tokio::test(flavor = "current_thread", start_paused = true)]
-async fn backoff_stays_within_full_jitter_bounds_and_honours_retry_after() {
-    let policy = RetryPolicy::default().with_max_attempts(8);
-    let mut rng = fastrand::Rng::with_seed(7);
-    let (mut sequences, mut delays, mut out_of_bounds) = (0, 0, Vec::new());
-    for sequence in 0..1_000 {
-        // Each attempt asks for a retry, some with a Retry-After of up to a minute.
-        let plan = (0..8)
-            .map(|_| rng.bool().then(|| Duration::from_secs(rng.u64(0..60))))
-            .collect::<Vec<_>>();
-        let times = Arc::new(Mutex::new(Vec::new()));
-        let (_, made) = policy
-            .retry(
-                |attempt| {
-                    times
-                        .lock()
-                        .expect("times")
-                        .push(tokio::time::Instant::now());
-                    async move { attempt }
-                },
-                |attempt| Verdict::Retry(plan[*attempt as usize - 1]),
-            )
-            .await;
-        let times = times.lock().expect("times").clone();
-        assert_eq!(made as usize, times.len());
-        for (index, pair) in times.windows(2).enumerate() {
-            let waited = pair[1] - pair[0];
-            let retry = index as u32 + 1;
-            let ok = match plan[index] {
-                Some(retry_after) => waited == retry_after.min(Duration::from_secs(30)),
-                None => waited <= policy.backoff_cap(retry),
-            };
-            delays += 1;
-            if !ok {
-                out_of_bounds.push(format!(
-                    "sequence {sequence} retry {retry}: waited {waited:?}, plan {:?}",
-                    plan[index]
-                ));
-            }
-        }
-        sequences += 1;
-    }
-    figure(
-        "backoff",
-        format!(
-            "{sequences} sequences, {delays} delays, {} out of bounds (paused clock)",
-            out_of_bounds.len()
-        ),
-    );
-    assert!(out_of_bounds.is_empty(), "{out_of_bounds:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -540,13 +492,10 @@ fn hostile_inputs_are_refused_before_sending_or_arrive_byte_for_byte() {
                         }
                         Err(_) => false,
                     },
-                    "branch filter" => match client.runs().find(&project).branch(&value) {
-                        Ok(query) => {
-                            let _ = query.send().await;
-                            true
-                        }
-                        Err(_) => false,
-                    },
+                    "branch filter" => {
+                        let sent = client.runs().find(&project).branch(&value).send().await;
+                        !matches!(sent, Err(Error::Validation(_)))
+                    }
                     "tag" => {
                         let sent = client
                             .runs()
@@ -558,7 +507,10 @@ fn hostile_inputs_are_refused_before_sending_or_arrive_byte_for_byte() {
                     }
                     _ => match MachineId::new(value.as_str()) {
                         Ok(machine) => {
-                            let _ = client.runs().reset_batch(&run_id("r1"), &[machine]).await;
+                            let _ = client
+                                .runs()
+                                .reset_batch(&run_id("r1"), &[machine], ResetOptions::default())
+                                .await;
                             true
                         }
                         Err(_) => false,
@@ -689,154 +641,4 @@ fn the_base_url_policy_accepts_nothing_insecure() {
         ),
     );
     assert!(wrong.is_empty(), "{wrong:#?}");
-}
-
-/// One malformed request of a random kind: bad JSON, wrong types, bad queries, unknown
-/// routes and methods, bad run ids, bad or missing keys, and oversized bodies.
-fn malformed_request(
-    rng: &mut fastrand::Rng,
-    key: &str,
-) -> (reqwest::Method, String, Option<Vec<u8>>, Option<String>) {
-    use reqwest::Method;
-    let junk = |rng: &mut fastrand::Rng| {
-        (0..rng.usize(0..40))
-            .map(|_| rng.alphanumeric())
-            .collect::<String>()
-    };
-    let key = Some(key.to_owned());
-    match rng.u8(0..9) {
-        0 => {
-            let mut body = b"{\"machineId\": [".to_vec();
-            body.extend((0..rng.usize(0..64)).map(|_| rng.u8(..)));
-            (Method::PUT, "/v1/runs/r1/reset".into(), Some(body), key)
-        }
-        1 => {
-            let value = match rng.u8(0..5) {
-                0 => "\"m1\"".to_owned(),
-                1 => "[]".to_owned(),
-                2 => format!(
-                    "[{}]",
-                    (0..64 + rng.usize(0..100))
-                        .map(|n| format!("\"m{n}\""))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                ),
-                3 => format!("[{}]", rng.i64(..)),
-                _ => "[\"\"]".to_owned(),
-            };
-            (
-                Method::PUT,
-                "/v1/runs/r1/reset".into(),
-                Some(format!("{{\"machineId\":{value}}}").into_bytes()),
-                key,
-            )
-        }
-        2 => {
-            let body = match rng.u8(0..4) {
-                0 => format!("{{\"githubRunId\":{},\"githubRunAttempt\":1}}", rng.u32(..)),
-                1 => "{\"githubRunId\":\"777\"}".to_owned(),
-                2 => format!("{{\"githubRunAttempt\":\"{}\"}}", junk(rng)),
-                _ => junk(rng),
-            };
-            (
-                Method::PUT,
-                "/v1/runs/cancel-ci/github".into(),
-                Some(body.into_bytes()),
-                key,
-            )
-        }
-        3 => {
-            let query = match rng.u8(0..4) {
-                0 => format!("branch={}", junk(rng)),
-                1 => format!("projectId=p&branch={}%20{}", junk(rng), junk(rng)),
-                2 => format!("projectId=p&branch=a*{}", junk(rng)),
-                _ => format!("projectId=p&pwLastRun={}x", junk(rng)),
-            };
-            (Method::GET, format!("/v1/runs/find?{query}"), None, key)
-        }
-        4 => (
-            Method::GET,
-            format!("/v1/{}/{}", junk(rng), junk(rng)),
-            None,
-            key,
-        ),
-        5 => {
-            let wrong = [
-                (Method::POST, "/v1/runs/r1"),
-                (Method::PATCH, "/v1/runs/r1"),
-                (Method::GET, "/v1/runs/r1/cancel"),
-                (Method::DELETE, "/v1/runs/r1/reset"),
-                (Method::POST, "/v1/runs/find"),
-                (Method::GET, "/v1/runs/cancel-ci/github"),
-            ];
-            let (method, path) = &wrong[rng.usize(..wrong.len())];
-            (method.clone(), (*path).to_owned(), None, key)
-        }
-        6 => (
-            Method::PUT,
-            format!("/v1/runs/{}%20{}/cancel", junk(rng), junk(rng)),
-            None,
-            key,
-        ),
-        7 => (
-            Method::GET,
-            "/v1/runs/r1".into(),
-            None,
-            if rng.bool() {
-                None
-            } else {
-                Some(format!("{}{}", junk(rng), "x"))
-            },
-        ),
-        _ => (
-            Method::PUT,
-            "/v1/runs/r1/reset".into(),
-            Some(vec![b' '; 70_000 + rng.usize(0..100_000)]),
-            key,
-        ),
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_fake_answers_malformed_requests_with_4xx_error_responses() {
-    let fake = fake_for_every_operation();
-    let before = fake.runs();
-    let http = reqwest::Client::new();
-    let mut rng = fastrand::Rng::with_seed(11);
-    let count = scaled(10_000).max(1_000);
-    let mut statuses = BTreeMap::<u16, usize>::new();
-    let mut bad = Vec::new();
-    for _ in 0..count {
-        let (method, path, body, key) = malformed_request(&mut rng, fake.api_key());
-        let mut request = http.request(method.clone(), format!("http://{}{path}", fake.addr()));
-        if let Some(key) = key {
-            request = request.bearer_auth(key);
-        }
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let response = request.send().await.expect("the fake answers");
-        let status = response.status();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        *statuses.entry(status.as_u16()).or_default() += 1;
-        if !status.is_client_error() || body["status"] != "FAILED" || !body["error"].is_string() {
-            bad.push(format!("{method} {path}: {status} {body}"));
-        }
-    }
-    let server_errors = statuses.range(500..).map(|(_, n)| n).sum::<usize>();
-    figure(
-        "fake under hostile requests",
-        format!(
-            "{count} malformed requests, {} not a 4xx ErrorResponse, {server_errors} 5xx, 0 panics, state unchanged; {statuses:?}",
-            bad.len()
-        ),
-    );
-    assert!(bad.is_empty(), "{:#?}", &bad[..bad.len().min(10)]);
-    assert_eq!(fake.runs(), before, "malformed requests changed the state");
-    // The fake still serves after all of it.
-    let client = fast_client(&fake, Duration::from_secs(5));
-    assert!(matches!(
-        client.runs().cancel(&run_id("c1")).await,
-        Ok(CancelOutcome::Cancelled { .. })
-    ));
 }

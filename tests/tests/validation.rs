@@ -1,6 +1,6 @@
 //! Invalid input is refused with the rule it breaks, and no request reaches the fake.
 
-use currents::{BranchFilter, MachineId, ProjectId, RunId, Tag};
+use currents::{BranchFilter, Error, MachineId, ProjectId, ResetOptions, RunId, Tag};
 use currents_fake::{FakeServer, RunFixture};
 use integration_tests::{client, run_id};
 
@@ -32,8 +32,12 @@ async fn invalid_input_sends_no_request() {
     let client = client(&fake);
     let project: ProjectId = "p".parse().expect("valid");
 
+    // Setters never fail: the branch is checked when the query is sent, before any request.
     for bad in ["bad branch", "a*b", "*", "", "été", &"x".repeat(251)] {
-        let error = client.runs().find(&project).branch(bad).expect_err(bad);
+        let sent = client.runs().find(&project).branch(bad).send().await;
+        let Err(Error::Validation(error)) = sent else {
+            panic!("{bad:?} was not refused: {sent:?}");
+        };
         assert_eq!(error.subject(), "branch filter");
         assert!(!error.rule().is_empty());
     }
@@ -46,7 +50,7 @@ async fn invalid_input_sends_no_request() {
 
     let raw_reset = client
         .runs()
-        .reset_batch(&run_id("r1"), &[])
+        .reset_batch(&run_id("r1"), &[], ResetOptions::default())
         .await
         .expect_err("0 machines");
     assert!(raw_reset.is_validation());
@@ -60,7 +64,7 @@ async fn invalid_input_sends_no_request() {
     assert!(
         client
             .runs()
-            .reset_batch(&run_id("r1"), &too_many)
+            .reset_batch(&run_id("r1"), &too_many, ResetOptions::default())
             .await
             .expect_err("64 machines")
             .is_validation()

@@ -1,6 +1,7 @@
 //! Bytes on the wire and requests per job, asserted rather than only printed: gzip against
 //! identity for the largest answers, and the request count of a 1,000-machine reset.
 
+use currents::ResetOptions;
 use currents_fake::{FakeServer, RunFixture, UNCOMPRESSED_LIMIT, demo::demo_run};
 use integration_tests::{client, requests_to, run_id};
 
@@ -80,7 +81,7 @@ async fn resetting_1000_failed_machines_takes_exactly_16_requests() {
     let client = client(&fake);
     let report = client
         .runs()
-        .reset_failed(&run_id("r1"))
+        .reset_failed(&run_id("r1"), ResetOptions::default())
         .await
         .expect("reset");
     assert!(report.is_success());

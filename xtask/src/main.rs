@@ -32,6 +32,9 @@ pub(crate) enum Mode {
     about = "Project automation for the Currents workspace"
 )]
 struct Cli {
+    /// The workspace to work on; this one by default (a copy, say, in tests).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,7 +58,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = project_root();
+    let root = cli.root.clone().unwrap_or_else(project_root);
     let result = match cli.command {
         Command::Import { page } => import::run(&root, &page).map(|report| print!("{report}")),
         Command::BenchReport => bench_report::run(&root).map(|report| print!("{report}")),

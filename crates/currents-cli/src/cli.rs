@@ -1,9 +1,9 @@
 //! The command line: global options, commands and their arguments.
 
-use std::{path::PathBuf, time::Duration};
+use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use currents::{API_KEY_ENV, API_URL_ENV};
+use currents::{API_KEY_ENV, API_URL_ENV, DEFAULT_TIMEOUT, PRODUCTION_URL, WaitOptions};
 
 /// The project id, as `@currents/cmd` reads it in CI.
 pub(crate) const PROJECT_ID_ENV: &str = "CURRENTS_PROJECT_ID";
@@ -34,13 +34,13 @@ pub(crate) struct Cli {
     #[arg(long, env = API_KEY_ENV, hide_env_values = true, global = true)]
     pub(crate) api_key: Option<String>,
 
-    /// API base URL [default: https://api.currents.dev/v1].
-    #[arg(long, env = API_URL_ENV, hide_env_values = true, global = true)]
-    pub(crate) base_url: Option<String>,
+    /// API base URL.
+    #[arg(long, env = API_URL_ENV, hide_env_values = true, global = true, default_value = PRODUCTION_URL)]
+    pub(crate) base_url: String,
 
-    /// Total time for one API call, retries included (e.g. 30s, 2m). Give it before the command.
-    #[arg(long, value_parser = parse_duration, default_value = "30s")]
-    pub(crate) timeout: Duration,
+    /// Total time for each API call, retries included (e.g. 45s, 2m).
+    #[arg(long, global = true, default_value_t = HumanDuration(DEFAULT_TIMEOUT))]
+    pub(crate) request_timeout: HumanDuration,
 
     /// Output format [default: table on a terminal, json when piped].
     #[arg(long, value_enum, global = true)]
@@ -165,14 +165,30 @@ pub(crate) struct DeleteArgs {
 pub(crate) struct WaitArgs {
     /// The run id.
     pub(crate) run_id: String,
-    /// Give up after this long (e.g. 30m, 1h).
-    #[arg(long, value_parser = parse_duration, default_value = "30m")]
-    pub(crate) timeout: Duration,
+    /// Stop waiting after this long, however long each call takes (e.g. 30m, 1h); exit 5.
+    #[arg(long, default_value_t = HumanDuration(WaitOptions::default().timeout))]
+    pub(crate) timeout: HumanDuration,
     /// The first interval between polls; it grows up to four times this.
-    #[arg(long, value_parser = parse_duration, default_value = "10s")]
-    pub(crate) poll: Duration,
+    #[arg(long, default_value_t = HumanDuration(WaitOptions::default().poll))]
+    pub(crate) poll: HumanDuration,
 }
 
-fn parse_duration(value: &str) -> Result<Duration, String> {
-    humantime::parse_duration(value).map_err(|error| format!("{error} (use e.g. 500ms, 10s, 30m)"))
+/// A duration written the way people write it: `500ms`, `10s`, `30m`, `1h 30m`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HumanDuration(pub(crate) Duration);
+
+impl FromStr for HumanDuration {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        humantime::parse_duration(value)
+            .map(HumanDuration)
+            .map_err(|error| format!("{error} (use e.g. 500ms, 10s, 30m)"))
+    }
+}
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        humantime::format_duration(self.0).fmt(f)
+    }
 }

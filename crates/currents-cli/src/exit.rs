@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use currents::{Error, SizeLimit};
+use currents::{API_KEY_ENV, API_URL_ENV, Error, SizeLimit};
 
 /// How the command ended. The codes are listed in `--help` ([`crate::cli::EXIT_CODES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +46,8 @@ impl From<Error> for Failure {
             Error::Validation(_) => (Exit::InvalidInput, String::new()),
             Error::NotFound { .. } => (Exit::NotFound, String::new()),
             Error::WaitTimeout { .. } => (Exit::WaitDeadline, "; raise `wait --timeout` to wait longer".into()),
-            Error::Api { status, .. } if status.as_u16() == 401 || status.as_u16() == 403 => {
-                (Exit::ApiError, "; check CURRENTS_API_KEY (or --api-key)".into())
+            Error::Api { status: 401 | 403, .. } => {
+                (Exit::ApiError, format!("; check {API_KEY_ENV} (or --api-key)"))
             }
             Error::TooLarge { limit: SizeLimit::Api, .. } => (
                 Exit::ApiError,
@@ -56,8 +56,8 @@ impl From<Error> for Failure {
                     .into(),
             ),
             Error::TooLarge { .. } => (Exit::ApiError, "; the response is over the client's size cap".into()),
-            Error::Timeout { .. } => (Exit::ApiError, "; raise --timeout (before the command) to allow longer".into()),
-            Error::Transport { .. } => (Exit::ApiError, format!("{source}; check --base-url (CURRENTS_API_URL) and the network")),
+            Error::Timeout { .. } => (Exit::ApiError, "; raise --request-timeout to allow longer".into()),
+            Error::Transport { .. } => (Exit::ApiError, format!("{source}; check --base-url ({API_URL_ENV}) and the network")),
             Error::Decode { .. } => (Exit::ApiError, format!("{source}; the API answered something this client cannot read")),
             _ => (Exit::ApiError, source),
         };

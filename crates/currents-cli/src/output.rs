@@ -36,13 +36,16 @@ impl Output {
 
     pub(crate) fn cancel(&self, run_id: &str, outcome: &CancelOutcome) -> io::Result<()> {
         let (value, text) = match outcome {
-            CancelOutcome::Cancelled { run_id, at } => (
-                json!({ "outcome": "cancelled", "runId": run_id, "cancelledAt": at }),
-                match at {
-                    Some(at) => format!("Cancelled run {run_id} at {}", at.to_rfc3339()),
-                    None => format!("Cancelled run {run_id}"),
-                },
-            ),
+            CancelOutcome::Cancelled { run_id: named, at } => {
+                let run_id = named.as_ref().map_or(run_id, |id| id.as_str());
+                (
+                    json!({ "outcome": "cancelled", "runId": run_id, "cancelledAt": at }),
+                    match at {
+                        Some(at) => format!("Cancelled run {run_id} at {}", at.to_rfc3339()),
+                        None => format!("Cancelled run {run_id}"),
+                    },
+                )
+            }
             CancelOutcome::AlreadyCancelled { message } => (
                 json!({ "outcome": "alreadyCancelled", "runId": run_id, "message": message }),
                 format!("Run {run_id} was already cancelled or had finished: {message}"),

@@ -4,12 +4,13 @@ use progenitor::{GenerationSettings, InterfaceStyle, TagStyle, TypeImpl};
 
 use crate::OpenEnum;
 
-/// Builder-style operations (`client.get_run().run_id(..).send()`), one merged `Client`,
-/// `PartialEq` on every type, and each string enum swapped for its open counterpart.
+/// `PartialEq` on every type, and each string enum swapped for its open counterpart. The
+/// positional interface, because the builder one also generates a builder for every type,
+/// which nothing here uses.
 pub(crate) fn generation_settings(open_enums: &[OpenEnum]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Builder)
+        .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq");
     for open_enum in open_enums {

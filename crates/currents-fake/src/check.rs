@@ -7,6 +7,7 @@
 
 use std::{collections::HashMap, sync::LazyLock};
 
+use currents_api::operations::Operation;
 use jsonschema::Validator;
 use serde_json::Value;
 
@@ -15,14 +16,14 @@ use crate::{
     schema::{resolve, spec_as_json_schema, validator},
 };
 
-/// Checks one request of `operation_id` against the spec.
+/// Checks one request of `operation` against the spec.
 pub(crate) fn request(
-    operation_id: &str,
-    path_params: &[(&str, &str)],
+    operation: Operation,
+    path_params: &[(String, String)],
     query: Option<&str>,
     body: &[u8],
 ) -> Result<(), ApiError> {
-    let Some(rules) = RULES.get(operation_id) else {
+    let Some(rules) = RULES.get(operation.id()) else {
         return Ok(());
     };
     let query = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).collect::<Vec<_>>();
@@ -31,7 +32,7 @@ pub(crate) fn request(
             Location::Path => path_params
                 .iter()
                 .filter(|(name, _)| *name == parameter.name)
-                .map(|(_, value)| *value)
+                .map(|(_, value)| value.as_str())
                 .collect::<Vec<_>>(),
             Location::Query => query
                 .iter()
@@ -245,53 +246,40 @@ mod tests {
     #[test]
     fn parameters_are_read_as_their_type_and_checked_against_the_spec() {
         let refused = |result: Result<(), ApiError>| result.expect_err("refused").message;
+        let find = |query| request(Operation::FindRun, &[], Some(query), b"");
         assert_eq!(
-            refused(request("findRun", &[], Some("branch=main"), b"")),
+            refused(find("branch=main")),
             "query parameter `projectId`: is required"
         );
         assert!(
-            refused(request("findRun", &[], Some("projectId="), b""))
+            refused(find("projectId="))
                 .starts_with("query parameter `projectId`: \"\" does not match"),
         );
         assert_eq!(
-            refused(request(
-                "findRun",
-                &[],
-                Some("projectId=p&pwLastRun=yes"),
-                b""
-            )),
+            refused(find("projectId=p&pwLastRun=yes")),
             "query parameter `pwLastRun`: \"yes\" is not true or false"
         );
-        assert!(request("findRun", &[], Some("projectId=p&tags[]=a&tags[]=b"), b"").is_ok());
+        assert!(find("projectId=p&tags[]=a&tags[]=b").is_ok());
+        let run_id = [("runId".to_owned(), "a\u{7}b".to_owned())];
         assert!(
-            refused(request("getRun", &[("runId", "a\u{7}b")], None, b""))
+            refused(request(Operation::GetRun, &run_id, None, b""))
                 .starts_with("path parameter `runId`: \"a\\u0007b\" does not match")
         );
     }
 
     #[test]
     fn a_body_is_checked_against_its_schema() {
-        let refused = |body: &str| {
-            request("resetRun", &[("runId", "r")], None, body.as_bytes())
-                .expect_err("refused")
-                .message
-        };
+        let run_id = [("runId".to_owned(), "r".to_owned())];
+        let reset = |body: &str| request(Operation::ResetRun, &run_id, None, body.as_bytes());
+        let refused = |body: &str| reset(body).expect_err("refused").message;
         assert_eq!(refused(""), "the request body is required");
         assert!(refused("{").starts_with("the request body is not valid JSON"));
         assert!(refused(r#"{"machineId": []}"#).starts_with("the request body at /machineId: []"));
-        assert!(
-            request(
-                "resetRun",
-                &[("runId", "r")],
-                None,
-                br#"{"machineId": ["m"]}"#
-            )
-            .is_ok()
-        );
+        assert!(reset(r#"{"machineId": ["m"]}"#).is_ok());
         // The attempt is an integer or a string of digits, as Currents' own tools send it.
         for attempt in ["2", "\"2\""] {
             let body = format!(r#"{{"githubRunId": "7", "githubRunAttempt": {attempt}}}"#);
-            assert!(request("cancelRunByGithubCI", &[], None, body.as_bytes()).is_ok());
+            assert!(request(Operation::CancelRunByGithubCi, &[], None, body.as_bytes()).is_ok());
         }
     }
 }

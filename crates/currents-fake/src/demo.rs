@@ -3,14 +3,17 @@
 //! Runs spread over several projects, branches (`main`, `release/*`, `feature/*`) and tags, with
 //! a group per browser and specs spread over machines. Most are complete; some are running (some
 //! of those already failing), cancelled or timed out. They are answered in production's
-//! spelling (`FAILED`, `COMPLETE`) unless the fake is asked for the docs'. The first run of a demo set is larger than 1 MB of JSON, so the 413
-//! and gzip behaviour can be tried against it.
+//! spelling (`FAILED`, `COMPLETE`) unless the fake is asked for the docs'. The first run of a
+//! demo set is larger than 1 MB of JSON, so the 413 and gzip behaviour can be tried against it.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use currents_api::types::Run;
+use currents_api::types::{
+    Run, RunCancellation, RunCompletionState, RunGroup, RunGroupPlatform, RunGroupTests, RunMeta,
+    RunMetaCommit, RunMetaFramework, RunMetaPr, RunSpec, RunSpecResults,
+    RunSpecResultsScreenshotsItem, RunSpecResultsStats, RunStatus, RunTimeout,
+};
 use rand::{RngExt, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
 
 use crate::FakeRun;
 
@@ -114,56 +117,84 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
         outcome,
         Outcome::Passed | Outcome::Failed | Outcome::TimedOut
     )
-    .then(|| rng.random_range(60_000..1_800_000));
+    // Drawn as i32, as the first version of the generator did, so the same seed keeps giving
+    // the same runs.
+    .then(|| i64::from(rng.random_range(60_000..1_800_000i32)));
     let tags = TAGS
         .iter()
         .filter(|_| rng.random_bool(0.35))
+        .map(|tag| (*tag).to_owned())
         .collect::<Vec<_>>();
     let (status, completion_state) = match outcome {
-        Outcome::Passed => ("passed", "complete"),
-        Outcome::Failed => ("failed", "complete"),
-        Outcome::Running => ("running", "incomplete"),
-        Outcome::Failing => ("FAILING", "incomplete"),
-        Outcome::Cancelled => ("cancelled", "cancelled"),
-        Outcome::TimedOut => ("timedOut", "timedOut"),
+        Outcome::Passed => (RunStatus::Passed, RunCompletionState::Complete),
+        Outcome::Failed => (RunStatus::Failed, RunCompletionState::Complete),
+        Outcome::Running => (RunStatus::Running, RunCompletionState::Incomplete),
+        Outcome::Failing => (RunStatus::Failing, RunCompletionState::Incomplete),
+        Outcome::Cancelled => (RunStatus::Cancelled, RunCompletionState::Cancelled),
+        Outcome::TimedOut => (RunStatus::TimedOut, RunCompletionState::TimedOut),
     };
-    let cancellation = (outcome == Outcome::Cancelled).then(|| {
-        json!({ "cancelledAt": created_at + Duration::minutes(9), "cancelledBy": "ci-bot", "reason": "Superseded by a newer commit" })
+    let cancellation = (outcome == Outcome::Cancelled).then(|| RunCancellation {
+        cancelled_at: Some(created_at + Duration::minutes(9)),
+        cancelled_by: Some("ci-bot".into()),
+        reason: Some("Superseded by a newer commit".into()),
     });
     let pr = branch.starts_with("feature/").then(|| {
         let number = rng.random_range(100..999);
-        json!({ "id": number.to_string(), "link": format!("https://github.com/acme/{project}/pull/{number}"),
-                "title": format!("Work on {branch}"), "source": branch, "destination": "main" })
+        RunMetaPr {
+            id: Some(number.to_string()),
+            link: Some(format!("https://github.com/acme/{project}/pull/{number}")),
+            title: Some(format!("Work on {branch}")),
+            source: Some(branch.to_owned()),
+            destination: Some("main".into()),
+        }
     });
-
-    let run = json!({
-        "runId": run_id,
-        "projectId": project,
-        "createdAt": created_at,
-        "durationMs": duration_ms,
-        "tags": tags,
-        "timeout": { "isTimeout": outcome == Outcome::TimedOut, "timeoutValueMs": 3_600_000 },
-        "cancellation": cancellation,
-        "groups": groups,
-        "meta": {
-            "ciBuildId": format!("{project}-{github_run_id}-{attempt}"),
-            "pr": pr,
-            "commit": {
-                "sha": format!("{:016x}{:016x}{:08x}", rng.random::<u64>(), rng.random::<u64>(), rng.random::<u32>()),
-                "branch": branch,
-                "authorName": "Dana Developer",
-                "authorEmail": "dana@example.com",
-                "message": format!("Update {} flow", AREAS[index % AREAS.len()]),
-                "remoteOrigin": format!("https://github.com/acme/{project}"),
-            },
-            "framework": if cypress { json!({ "name": "cypress", "version": "13.15.0" }) }
-                         else { json!({ "name": "playwright", "version": "1.49.1" }) },
-        },
-        "specs": specs,
-        "completionState": completion_state,
-        "status": status,
-    });
-    let run: Run = serde_json::from_value(run).expect("demo runs follow the Run schema");
+    let sha = format!(
+        "{:016x}{:016x}{:08x}",
+        rng.random::<u64>(),
+        rng.random::<u64>(),
+        rng.random::<u32>()
+    );
+    let (framework, version) = if cypress {
+        ("cypress", "13.15.0")
+    } else {
+        ("playwright", "1.49.1")
+    };
+    let run = Run {
+        run_id,
+        project_id: project.to_owned(),
+        created_at,
+        duration_ms,
+        deleted_at: None,
+        previous_run_id: None,
+        tags,
+        timeout: Some(RunTimeout {
+            is_timeout: Some(outcome == Outcome::TimedOut),
+            timeout_value_ms: Some(3_600_000),
+        }),
+        cancellation,
+        groups,
+        meta: Some(RunMeta {
+            ci_build_id: Some(format!("{project}-{github_run_id}-{attempt}")),
+            pr,
+            commit: Some(RunMetaCommit {
+                sha: Some(sha),
+                branch: Some(branch.to_owned()),
+                author_name: Some("Dana Developer".into()),
+                author_email: Some("dana@example.com".into()),
+                message: Some(format!("Update {} flow", AREAS[index % AREAS.len()])),
+                remote_origin: Some(format!("https://github.com/acme/{project}")),
+                ..RunMetaCommit::default()
+            }),
+            framework: Some(RunMetaFramework {
+                name: Some(framework.into()),
+                version: Some(version.into()),
+            }),
+        }),
+        pw_last_run: None,
+        specs,
+        completion_state,
+        status,
+    };
     FakeRun::from(run).with_github(github_run_id, attempt)
 }
 
@@ -177,7 +208,7 @@ fn spec(
     created_at: DateTime<Utc>,
     outcome: Outcome,
     spec_count: usize,
-) -> Value {
+) -> RunSpec {
     let area = AREAS[n % AREAS.len()];
     let action = ACTIONS[(n / AREAS.len()) % ACTIONS.len()];
     let path = if cypress {
@@ -185,29 +216,31 @@ fn spec(
     } else {
         format!("tests/{area}/{action}-{n}.spec.ts")
     };
-    let machine = format!("machine-{}", n % machines + 1);
-    let browser = browsers[n % browsers.len()];
     let claimed_at = created_at + Duration::seconds(5 + (n as i64 * 3));
+    let mut spec = RunSpec {
+        spec: Some(path),
+        group_id: Some(browsers[n % browsers.len()].to_owned()),
+        instance_id: Some(format!("{:016x}", rng.random::<u64>())),
+        claimed_at: Some(claimed_at),
+        machine_id: Some(format!("machine-{}", n % machines + 1)),
+        tags: if cypress {
+            Vec::new()
+        } else {
+            vec![format!("@{area}")]
+        },
+        ..RunSpec::default()
+    };
     // A running or cancelled run has not finished its last specs.
     let unfinished = matches!(
         outcome,
         Outcome::Running | Outcome::Failing | Outcome::Cancelled | Outcome::TimedOut
     ) && n >= spec_count * 2 / 3;
-    let mut spec = json!({
-        "spec": path,
-        "groupId": browser,
-        "instanceId": format!("{:016x}", rng.random::<u64>()),
-        "claimedAt": claimed_at,
-        "completedAt": null,
-        "machineId": machine,
-        "tags": if cypress { json!([]) } else { json!([format!("@{area}")]) },
-        "inactivityTimeoutMs": null,
-        "results": null,
-    });
     if unfinished {
         return spec;
     }
-    let tests = rng.random_range(1..30);
+    // Counts are drawn as i32, as the first version of the generator did, so the same seed
+    // keeps giving the same runs.
+    let tests: i32 = rng.random_range(1..30);
     let failing = matches!(outcome, Outcome::Failed | Outcome::Failing)
         && (n % 7 == 3 || rng.random_bool(0.05));
     let failures = if failing {
@@ -229,47 +262,75 @@ fn spec(
     let passes = tests - failures - pending - skipped;
     let duration = rng.random_range(2_000..180_000);
     let ended_at = claimed_at + Duration::milliseconds(duration);
-    let exception =
-        (failing && rng.random_bool(0.1)).then_some("Error: page crashed while loading /checkout");
+    let exception = (failing && rng.random_bool(0.1))
+        .then(|| "Error: page crashed while loading /checkout".to_owned());
     let screenshots = if cypress && failures > 0 {
-        json!([{ "screenshotId": format!("{:012x}", rng.random::<u64>() >> 16), "name": null,
-                 "testId": format!("r{n}"), "testAttemptIndex": 0, "takenAt": ended_at,
-                 "screenshotURL": format!("https://cdn.example.com/s/{n}.png") }])
+        vec![RunSpecResultsScreenshotsItem {
+            screenshot_id: Some(format!("{:012x}", rng.random::<u64>() >> 16)),
+            name: None,
+            test_id: Some(format!("r{n}")),
+            test_attempt_index: Some(0),
+            taken_at: Some(ended_at),
+            screenshot_url: Some(format!("https://cdn.example.com/s/{n}.png")),
+        }]
     } else {
-        json!([])
+        Vec::new()
     };
-    spec["completedAt"] = json!(ended_at);
-    spec["results"] = json!({
-        "stats": {
-            "suites": 1 + tests / 8, "tests": tests, "passes": passes, "failures": failures,
-            "pending": pending, "skipped": skipped, "flaky": flaky,
-            "wallClockStartedAt": claimed_at, "wallClockEndedAt": ended_at, "wallClockDuration": duration,
-            "startedAt": claimed_at, "endedAt": ended_at, "duration": duration,
-        },
-        "exception": exception,
-        "flaky": flaky,
-        "videoUrl": if cypress { json!(format!("https://cdn.example.com/v/{n}.mp4")) } else { Value::Null },
-        "screenshots": screenshots,
+    spec.completed_at = Some(ended_at);
+    spec.results = Some(RunSpecResults {
+        stats: Some(RunSpecResultsStats {
+            suites: Some(i64::from(1 + tests / 8)),
+            tests: Some(i64::from(tests)),
+            passes: Some(i64::from(passes)),
+            failures: Some(i64::from(failures)),
+            pending: Some(i64::from(pending)),
+            skipped: Some(i64::from(skipped)),
+            flaky: Some(i64::from(flaky)),
+            wall_clock_started_at: Some(claimed_at),
+            wall_clock_ended_at: Some(ended_at),
+            wall_clock_duration: Some(duration),
+            started_at: Some(claimed_at),
+            ended_at: Some(ended_at),
+            duration: Some(duration),
+            overall: None,
+        }),
+        exception,
+        flaky: Some(i64::from(flaky)),
+        video_url: cypress.then(|| format!("https://cdn.example.com/v/{n}.mp4")),
+        screenshots,
     });
     spec
 }
 
 /// A browser group with its test counts rolled up from its specs.
-fn group(browser: &str, cypress: bool, specs: &[Value]) -> Value {
-    let total = |counter: &str| -> i64 {
-        specs
-            .iter()
-            .filter(|spec| spec["groupId"] == browser)
-            .filter_map(|spec| spec["results"]["stats"][counter].as_i64())
-            .sum()
+fn group(browser: &str, cypress: bool, specs: &[RunSpec]) -> RunGroup {
+    let stats = specs
+        .iter()
+        .filter(|spec| spec.group_id.as_deref() == Some(browser))
+        .filter_map(|spec| spec.results.as_ref()?.stats.as_ref())
+        .collect::<Vec<_>>();
+    let total = |counter: fn(&RunSpecResultsStats) -> Option<i64>| -> Option<i64> {
+        Some(stats.iter().filter_map(|stats| counter(stats)).sum())
     };
-    json!({
-        "groupId": browser,
-        "platform": { "osName": "linux", "osVersion": "Ubuntu 24.04", "browserName": browser,
-                      "browserVersion": if cypress { "131.0" } else { "132.0" } },
-        "tests": { "overall": total("tests"), "passes": total("passes"), "failures": total("failures"),
-                   "pending": total("pending"), "skipped": total("skipped"), "flaky": total("flaky") },
-    })
+    RunGroup {
+        group_id: Some(browser.to_owned()),
+        platform: Some(RunGroupPlatform {
+            os_name: Some("linux".into()),
+            os_version: Some("Ubuntu 24.04".into()),
+            browser_name: Some(browser.to_owned()),
+            browser_version: Some(if cypress { "131.0" } else { "132.0" }.into()),
+        }),
+        tests: Some(RunGroupTests {
+            overall: total(|s| s.tests),
+            passes: total(|s| s.passes),
+            failures: total(|s| s.failures),
+            pending: total(|s| s.pending),
+            skipped: total(|s| s.skipped),
+            flaky: total(|s| s.flaky),
+            ..RunGroupTests::default()
+        }),
+        ..RunGroup::default()
+    }
 }
 
 fn base_time() -> DateTime<Utc> {

@@ -5,97 +5,18 @@
 //! garbage, decompression bombs, and the worst case for retries: the operation was applied but
 //! its answer was lost.
 
-use std::{collections::VecDeque, fmt, io::Write as _, str::FromStr, time::Duration};
+use std::{collections::VecDeque, io::Write as _, str::FromStr, time::Duration};
 
 use axum::{
     body::{Body, Bytes, to_bytes},
     extract::{Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use flate2::{Compression, write::GzEncoder};
 
-use crate::{ApiError, server::App};
-
-/// The six operations, to aim a fault at one of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Operation {
-    /// `GET /runs/{runId}`
-    GetRun,
-    /// `GET /runs/find`
-    FindRun,
-    /// `DELETE /runs/{runId}`
-    DeleteRun,
-    /// `PUT /runs/{runId}/cancel`
-    CancelRun,
-    /// `PUT /runs/{runId}/reset`
-    ResetRun,
-    /// `PUT /runs/cancel-ci/github`
-    CancelRunByGithubCi,
-}
-
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 6] = [
-        Operation::GetRun,
-        Operation::FindRun,
-        Operation::DeleteRun,
-        Operation::CancelRun,
-        Operation::ResetRun,
-        Operation::CancelRunByGithubCi,
-    ];
-
-    /// The spec's operationId.
-    pub fn operation_id(self) -> &'static str {
-        match self {
-            Operation::GetRun => "getRun",
-            Operation::FindRun => "findRun",
-            Operation::DeleteRun => "deleteRun",
-            Operation::CancelRun => "cancelRun",
-            Operation::ResetRun => "resetRun",
-            Operation::CancelRunByGithubCi => "cancelRunByGithubCI",
-        }
-    }
-
-    /// The operation a request is for, from its method and raw path.
-    pub(crate) fn of(method: &Method, path: &str) -> Option<Operation> {
-        // Inside the router nested at `/v1`, axum has already stripped the prefix.
-        let path = path
-            .strip_prefix("/v1")
-            .unwrap_or(path)
-            .strip_prefix("/runs/")?;
-        let segments = path.split('/').collect::<Vec<_>>();
-        Some(match (method.as_str(), segments.as_slice()) {
-            ("GET", ["find"]) => Operation::FindRun,
-            ("PUT", ["cancel-ci", "github"]) => Operation::CancelRunByGithubCi,
-            ("GET", [_]) => Operation::GetRun,
-            ("DELETE", [_]) => Operation::DeleteRun,
-            ("PUT", [_, "cancel"]) => Operation::CancelRun,
-            ("PUT", [_, "reset"]) => Operation::ResetRun,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.operation_id())
-    }
-}
-
-impl FromStr for Operation {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Operation::ALL
-            .into_iter()
-            .find(|operation| operation.operation_id().eq_ignore_ascii_case(value))
-            .ok_or_else(|| {
-                format!("unknown operation '{value}'; use an operationId such as getRun")
-            })
-    }
-}
+use crate::{ApiError, Operation, routes::operation_of, server::App};
 
 /// A `Retry-After` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,7 +110,7 @@ impl FromStr for Fault {
 
 /// Injects the next queued fault of the request's operation, if there is one.
 pub(crate) async fn inject(State(app): State<App>, request: Request, next: Next) -> Response {
-    let Some(operation) = Operation::of(request.method(), request.uri().path()) else {
+    let Some(operation) = operation_of(request.method().as_str(), request.uri().path()) else {
         return next.run(request).await;
     };
     let Some(fault) = app.next_fault(operation) else {
@@ -324,5 +245,8 @@ pub fn parse_fault_flag(value: &str) -> Result<(Operation, Fault), String> {
     let (operation, fault) = value
         .split_once('=')
         .ok_or_else(|| format!("'{value}' is not OPERATION=FAULT"))?;
-    Ok((operation.parse()?, fault.parse()?))
+    let operation = Operation::from_id(operation).ok_or_else(|| {
+        format!("unknown operation '{operation}'; use an operationId such as getRun")
+    })?;
+    Ok((operation, fault.parse()?))
 }

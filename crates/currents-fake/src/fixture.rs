@@ -1,7 +1,10 @@
 //! `RunFixture`: small runs for tests, built from the fields a test cares about.
 
-use currents_api::types::{Run, RunCompletionState, RunStatus};
-use serde_json::{Value, json};
+use chrono::{DateTime, TimeZone, Utc};
+use currents_api::types::{
+    Run, RunCompletionState, RunMeta, RunMetaCommit, RunSpec, RunSpecResults, RunSpecResultsStats,
+    RunStatus,
+};
 
 use crate::FakeRun;
 
@@ -22,7 +25,7 @@ pub struct RunFixture {
     branch: String,
     tags: Vec<String>,
     hour: u32,
-    specs: Vec<Value>,
+    specs: Vec<RunSpec>,
     github: Option<(String, u64)>,
 }
 
@@ -76,13 +79,22 @@ impl RunFixture {
     /// A finished spec with three tests on `machine`, of which `failures` failed.
     pub fn spec(mut self, machine: impl Into<String>, failures: i64) -> Self {
         let n = self.specs.len();
-        self.specs.push(json!({
-            "spec": format!("spec-{n}.cy.ts"),
-            "machineId": machine.into(),
-            "claimedAt": "2026-11-01T10:00:00Z",
-            "completedAt": "2026-11-01T10:01:00Z",
-            "results": { "stats": { "tests": 3, "passes": (3 - failures).max(0), "failures": failures } },
-        }));
+        self.specs.push(RunSpec {
+            spec: Some(format!("spec-{n}.cy.ts")),
+            machine_id: Some(machine.into()),
+            claimed_at: Some(at(10, 0)),
+            completed_at: Some(at(10, 1)),
+            results: Some(RunSpecResults {
+                stats: Some(RunSpecResultsStats {
+                    tests: Some(3),
+                    passes: Some((3 - failures).max(0)),
+                    failures: Some(failures),
+                    ..RunSpecResultsStats::default()
+                }),
+                ..RunSpecResults::default()
+            }),
+            ..RunSpec::default()
+        });
         self
     }
 
@@ -93,9 +105,6 @@ impl RunFixture {
     }
 
     /// The run. Its `meta.ciBuildId` is `build-<id>`.
-    ///
-    /// # Panics
-    /// If the status makes the run invalid against the schema, which is a bug in the test.
     pub fn build(self) -> FakeRun {
         let status = RunStatus::from(self.status.as_str());
         let completion = match status {
@@ -103,18 +112,30 @@ impl RunFixture {
             RunStatus::Running | RunStatus::Failing => RunCompletionState::Incomplete,
             _ => RunCompletionState::from(self.status.as_str()),
         };
-        let run: Run = serde_json::from_value(json!({
-            "runId": self.id,
-            "projectId": self.project,
-            "createdAt": format!("2026-11-01T{:02}:00:00Z", self.hour),
-            "completionState": completion,
-            "status": status,
-            "tags": self.tags,
-            "meta": { "ciBuildId": format!("build-{}", self.id), "commit": { "branch": self.branch } },
-            "specs": self.specs,
-        }))
-        .expect("a fixture run follows the Run schema");
-        let run = FakeRun::from(run);
+        let run = FakeRun::from(Run {
+            meta: Some(RunMeta {
+                ci_build_id: Some(format!("build-{}", self.id)),
+                commit: Some(RunMetaCommit {
+                    branch: Some(self.branch),
+                    ..RunMetaCommit::default()
+                }),
+                ..RunMeta::default()
+            }),
+            run_id: self.id,
+            project_id: self.project,
+            created_at: at(self.hour, 0),
+            completion_state: completion,
+            status,
+            tags: self.tags,
+            specs: self.specs,
+            cancellation: None,
+            deleted_at: None,
+            duration_ms: None,
+            groups: Vec::new(),
+            previous_run_id: None,
+            pw_last_run: None,
+            timeout: None,
+        });
         match self.github {
             Some((id, attempt)) => run.with_github(id, attempt),
             None => run,
@@ -126,4 +147,11 @@ impl From<RunFixture> for FakeRun {
     fn from(fixture: RunFixture) -> Self {
         fixture.build()
     }
+}
+
+/// A time on 2026-11-01, the day every fixture run happens.
+fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, hour, minute, 0)
+        .single()
+        .expect("a valid time of day")
 }

@@ -10,7 +10,7 @@ use axum::{
 
 use futures_util::StreamExt as _;
 
-use crate::{ApiError, Operation, server::App};
+use crate::{ApiError, Operation, routes::operation_of, server::App};
 
 /// Request bodies above this size are refused with 413 before any handler sees them.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -73,7 +73,7 @@ pub(crate) async fn record_and_authorize(
         query: parts.uri.query().map(str::to_owned),
         headers: redacted(&parts.headers),
         body: body.clone().unwrap_or_default(),
-        operation: Operation::of(&parts.method, parts.uri.path()),
+        operation: operation_of(parts.method.as_str(), parts.uri.path()),
     });
     let Ok(body) = body else {
         return ApiError::new(

@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use currents_api::types::ResponseStatus;
 use serde::Serialize;
 
 /// Currents refuses getRun and findRun answers above this size unless gzip is negotiated.
@@ -46,6 +47,11 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "status": "FAILED", "error": self.message });
         (self.status, Json(body)).into_response()
     }
+}
+
+/// A success answer's envelope around its `data`.
+pub(crate) fn ok(data: impl Serialize) -> serde_json::Value {
+    serde_json::json!({ "status": ResponseStatus::Ok, "data": data })
 }
 
 /// A 200 JSON answer, or 413 when it is over the limit and the client did not accept gzip.

@@ -113,7 +113,6 @@ pub(crate) struct FindQuery {
     pub(crate) ci_build_id: Option<String>,
     pub(crate) branch: Option<BranchFilterQueryValue>,
     pub(crate) tags: Vec<String>,
-    pub(crate) pw_last_run: bool,
 }
 
 /// cancelRunByGithubCI's request, already validated.

@@ -5,7 +5,7 @@
 use std::{hint::black_box, time::Duration};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use currents::{Client, MachineId, RunId, api::types::RunResponse};
+use currents::{Client, MachineId, ResetOptions, RunId, api::types::RunResponse};
 use currents_fake::{FakeRun, FakeServer, RunFixture, demo::demo_run};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::de::IgnoredAny;
@@ -56,13 +56,19 @@ fn raw_client(fake: &FakeServer) -> reqwest::Client {
         .expect("client")
 }
 
-fn facade_client(fake: &FakeServer, reset_concurrency: usize) -> Client {
+fn facade_client(fake: &FakeServer) -> Client {
     Client::builder()
         .api_key(fake.api_key())
         .base_url(fake.base_url())
-        .reset_concurrency(reset_concurrency)
         .build()
         .expect("client")
+}
+
+fn batches_at_once(concurrency: usize) -> ResetOptions {
+    ResetOptions {
+        concurrency,
+        ..ResetOptions::default()
+    }
 }
 
 fn overhead(c: &mut Criterion) {
@@ -72,7 +78,7 @@ fn overhead(c: &mut Criterion) {
         .map(|run| run.run.run_id.clone())
         .collect::<Vec<_>>();
     let fake = FakeServer::builder().runs(runs).start();
-    let (client, raw) = (facade_client(&fake, 1), raw_client(&fake));
+    let (client, raw) = (facade_client(&fake), raw_client(&fake));
     let runtime = runtime();
     for ((name, _), id) in SIZES.iter().zip(&ids) {
         let run_id: RunId = id.parse().expect("valid");
@@ -110,11 +116,7 @@ fn batching(c: &mut Criterion) {
         .map(|n| MachineId::new(format!("m{n}")).expect("valid"))
         .collect::<Vec<_>>();
     let run_id: RunId = "r1".parse().expect("valid");
-    let (concurrent, sequential, raw) = (
-        facade_client(&fake, 4),
-        facade_client(&fake, 1),
-        raw_client(&fake),
-    );
+    let (client, raw) = (facade_client(&fake), raw_client(&fake));
     let url = format!("{}/runs/r1/reset", fake.base_url());
     let runtime = runtime();
     let mut group = c.benchmark_group("reset_1000");
@@ -122,9 +124,9 @@ fn batching(c: &mut Criterion) {
     group.bench_function("facade_concurrent_4", |b| {
         b.to_async(&runtime).iter(|| async {
             assert!(
-                concurrent
+                client
                     .runs()
-                    .reset(&run_id, machines.clone())
+                    .reset(&run_id, machines.clone(), batches_at_once(4))
                     .await
                     .is_success()
             )
@@ -133,9 +135,9 @@ fn batching(c: &mut Criterion) {
     group.bench_function("facade_sequential", |b| {
         b.to_async(&runtime).iter(|| async {
             assert!(
-                sequential
+                client
                     .runs()
-                    .reset(&run_id, machines.clone())
+                    .reset(&run_id, machines.clone(), batches_at_once(1))
                     .await
                     .is_success()
             )

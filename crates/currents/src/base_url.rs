@@ -1,15 +1,16 @@
 //! The base URL policy: https anywhere, plain http only on this machine.
 
+use currents_api::servers;
 use url::{Host, Url};
 
 use crate::ValidationError;
 
 /// The production API.
-pub const PRODUCTION_URL: &str = "https://api.currents.dev/v1";
+pub const PRODUCTION_URL: &str = servers::PRODUCTION_API;
 /// The staging API.
-pub const STAGING_URL: &str = "https://api-staging.currents.dev/v1";
+pub const STAGING_URL: &str = servers::STAGING_API;
 /// A local API, such as `currents-fake`.
-pub const LOCAL_URL: &str = "http://localhost:4000/v1";
+pub const LOCAL_URL: &str = servers::LOCAL_DEVELOPMENT;
 
 /// Checks a base URL and returns it without a trailing slash.
 ///

@@ -21,8 +21,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default cap on a decoded response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-/// How many reset batches run at once by default.
-pub const DEFAULT_RESET_CONCURRENCY: usize = 4;
 
 /// The settings of a [`Client`]. It holds no secret, so it can be printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +38,6 @@ pub struct Config {
     pub user_agent: String,
     /// The cap on a decoded response body, in bytes.
     pub max_response_bytes: usize,
-    /// How many reset batches run at once.
-    pub reset_concurrency: usize,
 }
 
 /// A client for the Currents REST API. Cheap to clone: clones share connections.
@@ -105,14 +101,6 @@ impl Client {
         Runs::new(self)
     }
 
-    /// The generated client, sharing this client's connections, key, gzip and connect timeout
-    /// (but not its retries, total timeout or body cap).
-    pub fn raw(&self) -> currents_api::Client {
-        // The generated client appends `/runs/...` itself, so it takes the URL without a final slash.
-        let base_url = self.inner.config.base_url.as_str().trim_end_matches('/');
-        currents_api::Client::new_with_client(base_url, self.inner.http.clone())
-    }
-
     /// The settings this client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
@@ -120,16 +108,6 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
-    }
-
-    /// The base URL with `segments` appended, each percent-encoded as one path segment.
-    pub(crate) fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.config.base_url.clone();
-        url.path_segments_mut()
-            .expect("a validated base URL has a path")
-            .pop_if_empty()
-            .extend(segments);
-        url
     }
 }
 
@@ -143,7 +121,6 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     max_response_bytes: usize,
-    reset_concurrency: usize,
 }
 
 impl Default for ClientBuilder {
@@ -156,7 +133,6 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!("currents-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            reset_concurrency: DEFAULT_RESET_CONCURRENCY,
         }
     }
 }
@@ -204,12 +180,6 @@ impl ClientBuilder {
         self
     }
 
-    /// How many reset batches run at once (at least 1); 4 by default.
-    pub fn reset_concurrency(mut self, batches: usize) -> Self {
-        self.reset_concurrency = batches.max(1);
-        self
-    }
-
     /// Validates the settings and builds the client. No request is sent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
@@ -230,6 +200,11 @@ impl ClientBuilder {
         authorization.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, authorization);
+        // The spec's version, as progenitor's clients send it.
+        headers.insert(
+            "api-version",
+            HeaderValue::from_static(currents_api::operations::API_VERSION),
+        );
 
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -237,9 +212,12 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .gzip(true)
             .build()
-            .map_err(|source| Error::Transport {
-                operation: "build",
-                source,
+            .map_err(|source| {
+                ValidationError::new(
+                    "client settings",
+                    "",
+                    format!("the HTTP client cannot be built: {source}"),
+                )
             })?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -251,7 +229,6 @@ impl ClientBuilder {
                     retry: self.retry,
                     user_agent: self.user_agent,
                     max_response_bytes: self.max_response_bytes,
-                    reset_concurrency: self.reset_concurrency,
                 },
             }),
         })

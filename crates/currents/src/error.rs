@@ -5,8 +5,7 @@
 
 use std::{fmt, time::Duration};
 
-use currents_api::types::RunStatus;
-use reqwest::StatusCode;
+use currents_api::{operations::Operation, types::RunStatus};
 
 /// Input that was refused before any request was sent.
 ///
@@ -74,19 +73,19 @@ pub enum Error {
     /// The API answered with an error status.
     #[error("{operation} failed with HTTP {status}: {message}")]
     Api {
-        /// The operationId, such as `getRun`.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The HTTP status.
-        status: StatusCode,
+        status: u16,
         /// The `error` field of the API's `ErrorResponse`, or a description of the body.
         message: String,
     },
 
-    /// The run (or a run matching the query) does not exist: HTTP 404.
+    /// What was asked for (or a run matching the query) does not exist: HTTP 404.
     #[error("{operation}: not found: {message}")]
     NotFound {
-        /// The operationId.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// What the API said.
         message: String,
     },
@@ -94,8 +93,8 @@ pub enum Error {
     /// The response was too large: the API's HTTP 413, or a body over the client's cap.
     #[error("{operation}: the response is larger than {limit}")]
     TooLarge {
-        /// The operationId.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// Which limit was hit.
         limit: SizeLimit,
     },
@@ -103,8 +102,8 @@ pub enum Error {
     /// The call did not finish within the client's total timeout.
     #[error("{operation} timed out after {after:?}")]
     Timeout {
-        /// The operationId.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The timeout that expired.
         after: Duration,
     },
@@ -129,24 +128,54 @@ pub enum Error {
     /// The request or the response body could not be transferred.
     #[error("{operation}: the connection failed")]
     Transport {
-        /// The operationId.
-        operation: &'static str,
-        /// The underlying error.
+        /// The operation.
+        operation: Operation,
+        /// What failed.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
 
     /// The response body did not decode into the documented type.
     #[error("{operation}: the HTTP {status} response body did not decode")]
     Decode {
-        /// The operationId.
-        operation: &'static str,
+        /// The operation.
+        operation: Operation,
         /// The HTTP status of the response.
-        status: StatusCode,
+        status: u16,
         /// Why decoding failed; it names the line and column, not the body.
         #[source]
         source: serde_json::Error,
     },
+}
+
+/// Why a request or its answer could not be transferred: a connection refused or reset, a body
+/// cut off. Its [`source`](std::error::Error::source) chain has the details; the HTTP library
+/// underneath is not part of this crate's API.
+#[derive(Debug)]
+pub struct TransportError(pub(crate) reqwest::Error);
+
+impl TransportError {
+    /// Whether no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// Whether the answer's body was cut off or could not be decoded (gzip, say).
+    pub fn is_body(&self) -> bool {
+        self.0.is_body() || self.0.is_decode()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// The limit a too-large response exceeded.
@@ -170,15 +199,29 @@ impl fmt::Display for SizeLimit {
 
 impl Error {
     /// The HTTP status of the response that caused the error, where there was one.
-    pub fn status(&self) -> Option<StatusCode> {
+    pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+            Error::NotFound { .. } => Some(404),
             Error::TooLarge {
                 limit: SizeLimit::Api,
                 ..
-            } => Some(StatusCode::PAYLOAD_TOO_LARGE),
-            Error::Transport { source, .. } => source.status(),
+            } => Some(413),
+            Error::Transport { source, .. } => source.0.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The operation the error comes from; `None` for input refused before any request, and
+    /// for a wait that ran out of time.
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::Api { operation, .. }
+            | Error::NotFound { operation, .. }
+            | Error::TooLarge { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. } => Some(*operation),
             _ => None,
         }
     }

@@ -76,14 +76,14 @@ impl RetryPolicy {
     }
 
     /// The upper bound of the backoff before retry `retry` (1 for the first retry).
-    pub fn backoff_cap(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff_cap(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
         self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
 
     /// The wait before retry `retry`: the server's `Retry-After` (capped) if it sent one,
     /// otherwise `unit` (a number in `[0, 1)`) times the backoff cap.
-    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
         match retry_after {
             Some(wait) => wait.min(self.max_retry_after),
             None => self.backoff_cap(retry).mul_f64(unit.clamp(0.0, 1.0)),
@@ -93,7 +93,7 @@ impl RetryPolicy {
 
 /// What to do after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Keep this outcome.
     Done,
     /// Try again, after the server's `Retry-After` if it sent one, or else the backoff.
@@ -104,7 +104,7 @@ impl RetryPolicy {
     /// Runs `attempt` (given the attempt number, from 1) until `verdict` says
     /// [`Verdict::Done`] or the attempts run out, sleeping between attempts as the policy
     /// says. Returns the last outcome and how many attempts were made.
-    pub async fn retry<T, F, Fut>(
+    pub(crate) async fn retry<T, F, Fut>(
         &self,
         mut attempt: F,
         verdict: impl Fn(&T) -> Verdict,
@@ -134,12 +134,12 @@ impl RetryPolicy {
 }
 
 /// Whether a response status is worth another attempt.
-pub fn is_retryable_status(status: StatusCode) -> bool {
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
 /// Parses a `Retry-After` value: a number of seconds or an HTTP date, relative to `now`.
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     match value.parse::<u64>() {
         Ok(seconds) => Some(Duration::from_secs(seconds)),
@@ -193,6 +193,59 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    /// RELIABILITY.md's backoff figure: 1,000 sequences of up to 8 attempts under tokio's
+    /// paused clock, each wait within the full-jitter bound, and a `Retry-After` honoured exactly.
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn backoff_stays_within_full_jitter_bounds_and_honours_retry_after() {
+        use std::sync::{Arc, Mutex};
+
+        let policy = RetryPolicy::default().with_max_attempts(8);
+        let mut rng = fastrand::Rng::with_seed(7);
+        let (mut sequences, mut delays, mut out_of_bounds) = (0, 0, Vec::new());
+        for sequence in 0..1_000 {
+            // Each attempt asks for a retry, some with a Retry-After of up to a minute.
+            let plan = (0..8)
+                .map(|_| rng.bool().then(|| Duration::from_secs(rng.u64(0..60))))
+                .collect::<Vec<_>>();
+            let times = Arc::new(Mutex::new(Vec::new()));
+            let (_, made) = policy
+                .retry(
+                    |attempt| {
+                        times
+                            .lock()
+                            .expect("times")
+                            .push(tokio::time::Instant::now());
+                        async move { attempt }
+                    },
+                    |attempt| Verdict::Retry(plan[*attempt as usize - 1]),
+                )
+                .await;
+            let times = times.lock().expect("times").clone();
+            assert_eq!(made as usize, times.len());
+            for (index, pair) in times.windows(2).enumerate() {
+                let waited = pair[1] - pair[0];
+                let retry = index as u32 + 1;
+                let ok = match plan[index] {
+                    Some(retry_after) => waited == retry_after.min(Duration::from_secs(30)),
+                    None => waited <= policy.backoff_cap(retry),
+                };
+                delays += 1;
+                if !ok {
+                    out_of_bounds.push(format!(
+                        "sequence {sequence} retry {retry}: waited {waited:?}, plan {:?}",
+                        plan[index]
+                    ));
+                }
+            }
+            sequences += 1;
+        }
+        println!(
+            "FIGURE backoff: {sequences} sequences, {delays} delays, {} out of bounds (paused clock)",
+            out_of_bounds.len()
+        );
+        assert!(out_of_bounds.is_empty(), "{out_of_bounds:#?}");
     }
 
     #[test]

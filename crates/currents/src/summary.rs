@@ -13,7 +13,7 @@ use std::time::Duration;
 use currents_api::types::{Run, RunStatus};
 use serde::Serialize;
 
-use crate::{Received, runs::is_finished};
+use crate::{Received, RunId, runs::is_finished};
 
 /// Test counts over all specs of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -68,7 +68,7 @@ pub struct FailedSpec {
 #[serde(rename_all = "camelCase")]
 pub struct RunSummary {
     /// The run.
-    pub run_id: String,
+    pub run_id: RunId,
     /// Its status.
     pub status: RunStatus,
     /// Whether the run is done (see [`is_finished`]).
@@ -154,7 +154,7 @@ impl From<&Run> for RunSummary {
             }
         }
         RunSummary {
-            run_id: run.run_id.clone(),
+            run_id: RunId::from_api(run.run_id.clone()),
             status: run.status.clone(),
             finished: is_finished(run),
             tests,

@@ -1,56 +1,76 @@
-//! Sending one operation: attempts under the retry policy and the total timeout, a capped
-//! body, error mapping, and a tracing span per operation.
+//! Sending one request: attempts under the retry policy and the total timeout, a capped body,
+//! error mapping, and a tracing span per operation.
+//!
+//! What goes on the wire comes from the generated request types (`currents_api::operations`):
+//! the method and path template from the spec's operation table, the parameters and body from
+//! the request. Nothing here names an operation, a path or a parameter.
 
 use std::time::{Duration, Instant, SystemTime};
 
+use currents_api::operations::{Operation, Request};
 use reqwest::{Method, StatusCode, header};
-use serde::{Deserialize, de::DeserializeOwned};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use tracing::{Instrument as _, field};
 use url::Url;
 
 use crate::{
     Client, Error, Received, SizeLimit,
+    error::TransportError,
     retry::{Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
 /// One API call, before it is sent.
 #[derive(Debug)]
 pub(crate) struct Call {
-    pub(crate) operation: &'static str,
+    pub(crate) operation: Operation,
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) body: Option<Vec<u8>>,
 }
 
+impl Call {
+    /// The call for a request: the operation's method, the base URL with the path template
+    /// filled in (each path parameter one encoded segment) and the query pairs, and the JSON
+    /// body.
+    pub(crate) fn new<R: Request>(base_url: &Url, request: &R) -> Call {
+        let operation = R::OPERATION;
+        let mut url = base_url.clone();
+        url.path_segments_mut()
+            .expect("a validated base URL has a path")
+            .pop_if_empty()
+            .extend(request.path_segments());
+        let query = request.query();
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let method = Method::from_bytes(operation.method().as_str().as_bytes())
+            .expect("the spec's methods are valid HTTP methods");
+        let body = request.body().map(|body| {
+            serde_json::to_vec(body).expect("a generated request body always serialises")
+        });
+        Call {
+            operation,
+            method,
+            url,
+            body,
+        }
+    }
+}
+
 /// A complete response, and how many attempts it took.
 #[derive(Debug)]
 pub(crate) struct Reply {
+    pub(crate) operation: Operation,
     pub(crate) status: StatusCode,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
 }
 
 impl Reply {
-    /// Decodes a success body, or maps an error status to its [`Error`].
-    pub(crate) fn decode<T: DeserializeOwned>(self, operation: &'static str) -> Result<T, Error> {
-        if !self.status.is_success() {
-            return Err(self.into_error(operation));
-        }
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
-            operation,
-            status: self.status,
-            source,
-        })
-    }
-
-    /// Decodes a success body into `R` and keeps its `data` as received, for
-    /// [`Received`]; or maps an error status to its [`Error`].
-    pub(crate) fn decode_with_data<R: DeserializeOwned, T>(
-        self,
-        operation: &'static str,
-        data: impl FnOnce(R) -> T,
-    ) -> Result<Received<T>, Error> {
+    /// The answer's `data`, typed and as received; or the error an unsuccessful status stands
+    /// for.
+    pub(crate) fn received<R: Request>(self) -> Result<Received<R::Data>, Error> {
         /// The envelope every answer shares, with `data` left as text.
         #[derive(Deserialize)]
         struct Envelope<'a> {
@@ -58,24 +78,25 @@ impl Reply {
             data: &'a RawValue,
         }
         if !self.status.is_success() {
-            return Err(self.into_error(operation));
+            return Err(self.into_error());
         }
-        let status = self.status;
         let decode_error = |source| Error::Decode {
-            operation,
-            status,
+            operation: self.operation,
+            status: self.status.as_u16(),
             source,
         };
+        // The typed decode checks the whole envelope; the raw one keeps `data` as sent.
+        let response: R::Response = serde_json::from_slice(&self.body).map_err(decode_error)?;
         let raw = serde_json::from_slice::<Envelope<'_>>(&self.body)
             .map_err(decode_error)?
             .data
             .to_owned();
-        let response: R = self.decode(operation)?;
-        Ok(Received::new(data(response), raw))
+        Ok(Received::new(R::data(response), raw))
     }
 
     /// The error an unsuccessful response stands for.
-    pub(crate) fn into_error(self, operation: &'static str) -> Error {
+    pub(crate) fn into_error(self) -> Error {
+        let operation = self.operation;
         let message = error_message(&self.body);
         match self.status {
             StatusCode::NOT_FOUND => Error::NotFound { operation, message },
@@ -85,7 +106,7 @@ impl Reply {
             },
             status => Error::Api {
                 operation,
-                status,
+                status: status.as_u16(),
                 message,
             },
         }
@@ -106,11 +127,21 @@ pub(crate) fn error_message(body: &[u8]) -> String {
 }
 
 impl Client {
-    /// Sends a call with retries, within the total timeout.
-    pub(crate) async fn send(&self, call: Call) -> Result<Reply, Error> {
+    /// Sends a request with retries, within the total timeout.
+    pub(crate) async fn execute<R: Request>(&self, request: &R) -> Result<Reply, Error> {
+        self.send(Call::new(&self.config().base_url, request)).await
+    }
+
+    /// Sends a request and decodes its answer's `data`.
+    pub(crate) async fn fetch<R: Request>(&self, request: &R) -> Result<Received<R::Data>, Error> {
+        self.execute(request).await?.received::<R>()
+    }
+
+    async fn send(&self, call: Call) -> Result<Reply, Error> {
+        let operation = call.operation;
         let span = tracing::info_span!(
             "currents.request",
-            operation = call.operation,
+            operation = operation.id(),
             method = %call.method,
             attempt = field::Empty,
             status = field::Empty,
@@ -118,7 +149,6 @@ impl Client {
         );
         let started = Instant::now();
         let timeout = self.config().timeout;
-        let operation = call.operation;
         let result = tokio::time::timeout(timeout, self.attempts(&call, &span))
             .instrument(span.clone())
             .await
@@ -160,6 +190,7 @@ impl Client {
             Ok((status, _, body)) => {
                 span.record("status", status.as_u16());
                 Ok(Reply {
+                    operation: call.operation,
                     status,
                     body,
                     attempts,
@@ -167,7 +198,7 @@ impl Client {
             }
             Err(AttemptError::Transport(source)) => Err(Error::Transport {
                 operation: call.operation,
-                source,
+                source: TransportError(source),
             }),
             Err(AttemptError::Final(error)) => Err(error),
         }
@@ -179,10 +210,6 @@ impl Client {
         call: &Call,
     ) -> Result<(StatusCode, header::HeaderMap, Vec<u8>), AttemptError> {
         let mut request = self.http().request(call.method.clone(), call.url.clone());
-        request = request.header(
-            "api-version",
-            <currents_api::Client as currents_api::ClientInfo<()>>::api_version(),
-        );
         if let Some(body) = &call.body {
             request = request
                 .header(header::CONTENT_TYPE, "application/json")

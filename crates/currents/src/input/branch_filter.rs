@@ -1,11 +1,14 @@
 //! `BranchFilter`: findRun's branch filter, exactly the language of the spec's
 //! `BranchFilterQueryValue`.
 
+use currents_api::types::Exact;
+
 use super::{first_refused, validated_string};
 use crate::ValidationError;
 
-/// The longest filter the API accepts, counted in characters and including a trailing `*`.
-pub const MAX_BRANCH_FILTER_LEN: usize = 250;
+/// The longest filter the API accepts, counted in characters and including a trailing `*`:
+/// the spec's `maxLength` (the same for exact and prefix filters).
+pub const MAX_BRANCH_FILTER_LEN: usize = Exact::MAX_LENGTH;
 
 /// An exact branch name, or a prefix followed by one trailing `*` (`release/*`).
 ///

@@ -38,6 +38,12 @@ impl RunId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A run id the API gave (in an answer), kept as given: it is the server's name for the
+    /// run, whatever it holds.
+    pub(crate) fn from_api(value: String) -> Self {
+        RunId(value)
+    }
 }
 
 validated_string!(RunId);

@@ -1,20 +1,24 @@
 //! `FindRun`: the findRun query builder.
 
-use currents_api::types::{Run, RunResponse};
-use reqwest::Method;
-
-use crate::{
-    BranchFilter, Client, Error, ProjectId, Received, Tag, ValidationError, input::check_text,
-    transport::Call,
+use currents_api::{
+    operations,
+    types::{BranchFilterQueryValue, Run},
 };
 
-/// A findRun query: `client.runs().find(&project).branch("release/*")?.tags(["nightly"]).send()`.
+use crate::{
+    BranchFilter, Client, Error, ProjectId, Received, Tag,
+    input::{check_text, spec_checked},
+};
+
+/// A findRun query: `client.runs().find(&project).branch("release/*").tags(["nightly"]).send()`.
+///
+/// Setters never fail; [`FindRun::send`] checks every value before anything is sent.
 #[derive(Debug, Clone)]
 #[must_use = "a query does nothing until it is sent"]
 pub struct FindRun<'a> {
     client: &'a Client,
     project: ProjectId,
-    branch: Option<BranchFilter>,
+    branch: Option<String>,
     tags: Vec<String>,
     ci_build_id: Option<String>,
     pw_last_run: Option<bool>,
@@ -32,13 +36,14 @@ impl<'a> FindRun<'a> {
         }
     }
 
-    /// Only runs on this branch: an exact name, or a prefix ending in `*` (`release/*`).
-    pub fn branch(mut self, filter: impl AsRef<str>) -> Result<Self, ValidationError> {
-        self.branch = Some(BranchFilter::new(filter.as_ref())?);
-        Ok(self)
+    /// Only runs on this branch: an exact name, or a prefix ending in `*` (`release/*`); see
+    /// [`BranchFilter`] for the rule.
+    pub fn branch(mut self, filter: impl Into<String>) -> Self {
+        self.branch = Some(filter.into());
+        self
     }
 
-    /// Only runs that carry every one of these tags. They are checked when the query is sent.
+    /// Only runs that carry every one of these tags.
     pub fn tags<I, T>(mut self, tags: I) -> Self
     where
         I: IntoIterator<Item = T>,
@@ -61,42 +66,26 @@ impl<'a> FindRun<'a> {
         self
     }
 
-    /// Sends the query. Invalid tags are refused here, before any request.
+    /// Checks every value, then sends the query.
     pub async fn send(self) -> Result<Received<Run>, Error> {
-        let tags = self
+        let mut request = operations::FindRun::new(self.project.as_str());
+        request.branch = self
+            .branch
+            .map(|branch| {
+                let filter = BranchFilter::new(branch)?;
+                spec_checked::<BranchFilterQueryValue>("branch filter", filter.as_str())
+            })
+            .transpose()?;
+        request.tags = self
             .tags
             .into_iter()
-            .map(Tag::new)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|tag| Tag::new(tag).map(String::from))
+            .collect::<Result<_, _>>()?;
         if let Some(ci_build_id) = &self.ci_build_id {
             check_text("ci build id", ci_build_id)?;
         }
-        let mut url = self.client.url(&["runs", "find"]);
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("projectId", self.project.as_str());
-            if let Some(ci_build_id) = &self.ci_build_id {
-                query.append_pair("ciBuildId", ci_build_id);
-            }
-            if let Some(branch) = &self.branch {
-                query.append_pair("branch", branch.as_str());
-            }
-            for tag in &tags {
-                query.append_pair("tags[]", tag.as_str());
-            }
-            if let Some(pw_last_run) = self.pw_last_run {
-                query.append_pair("pwLastRun", if pw_last_run { "true" } else { "false" });
-            }
-        }
-        let call = Call {
-            operation: "findRun",
-            method: Method::GET,
-            url,
-            body: None,
-        };
-        self.client
-            .send(call)
-            .await?
-            .decode_with_data("findRun", |response: RunResponse| response.data)
+        request.ci_build_id = self.ci_build_id;
+        request.pw_last_run = self.pw_last_run;
+        self.client.fetch(&request).await
     }
 }

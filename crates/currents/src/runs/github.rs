@@ -2,19 +2,21 @@
 
 use std::num::NonZeroU64;
 
-use currents_api::types::{
-    CancelRunGithubCiRequest, CancelRunGithubCiRequestGithubRunAttempt as Attempt, Text,
+use currents_api::{
+    operations::CancelRunByGithubCi,
+    types::{CancelRunGithubCiRequest, CancelRunGithubCiRequestGithubRunAttempt as Attempt, Text},
 };
-use reqwest::Method;
 
 use crate::{
     Client, Error, ProjectId, ValidationError,
     input::{check_text, spec_checked},
-    runs::CancelOutcome,
-    transport::Call,
+    runs::{CancelOutcome, cancel_outcome},
 };
 
-/// Cancels the run of a GitHub Actions workflow run: `client.runs().cancel_github(id, attempt).send()`.
+/// Cancels the run of a GitHub Actions workflow run:
+/// `client.runs().cancel_github(id, attempt).send()`.
+///
+/// Setters never fail; [`CancelGithubRun::send`] checks every value before anything is sent.
 #[derive(Debug, Clone)]
 #[must_use = "a cancel does nothing until it is sent"]
 pub struct CancelGithubRun<'a> {
@@ -48,7 +50,7 @@ impl<'a> CancelGithubRun<'a> {
         self
     }
 
-    /// Sends the cancel; 404 means no running run matched.
+    /// Checks every value, then sends the cancel; 404 means no run matched.
     pub async fn send(self) -> Result<CancelOutcome, Error> {
         if self.github_run_id.is_empty() || !self.github_run_id.chars().all(|c| c.is_ascii_digit())
         {
@@ -72,7 +74,7 @@ impl<'a> CancelGithubRun<'a> {
         }
         // The checks above are the spec's rules, so these conversions succeed; should the spec
         // tighten a rule, its generated check still refuses the value here, before sending.
-        let request = CancelRunGithubCiRequest {
+        let body = CancelRunGithubCiRequest {
             github_run_id: spec_checked("GitHub run id", &self.github_run_id)?,
             // Currents' GitHub Action sends a string of digits; an integer is what the docs say.
             github_run_attempt: Attempt::Number(attempt),
@@ -86,14 +88,7 @@ impl<'a> CancelGithubRun<'a> {
                 .map(|id| spec_checked::<Text>("ci build id", id))
                 .transpose()?,
         };
-        let body = serde_json::to_vec(&request).expect("a plain struct serialises");
-        let url = self.client.url(&["runs", "cancel-ci", "github"]);
-        let call = Call {
-            operation: "cancelRunByGithubCI",
-            method: Method::PUT,
-            url,
-            body: Some(body),
-        };
-        crate::runs::cancel_outcome(self.client.send(call).await?, "cancelRunByGithubCI", "")
+        let reply = self.client.execute(&CancelRunByGithubCi::new(body)).await?;
+        cancel_outcome::<CancelRunByGithubCi>(reply, None)
     }
 }

@@ -6,17 +6,20 @@ mod reset;
 mod wait;
 
 use chrono::{DateTime, Utc};
-use currents_api::types::{Run, RunCancellationResponse, RunDeleteResponse, RunResponse};
-use reqwest::{Method, StatusCode};
+use currents_api::{
+    operations::{CancelRun, DeleteRun, GetRun, Request},
+    types::{Run, RunCancellationResponseData},
+};
+use reqwest::StatusCode;
 
 pub use find::FindRun;
 pub use github::CancelGithubRun;
-pub use reset::{MAX_MACHINES_PER_RESET, ResetBatch, ResetReport};
+pub use reset::{MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions, ResetReport};
 pub use wait::{WaitOptions, is_finished};
 
 use crate::{
     Client, Error, ProjectId, Received, RunId,
-    transport::{Call, Reply, error_message},
+    transport::{Reply, error_message},
 };
 
 /// What a cancel did.
@@ -25,8 +28,8 @@ use crate::{
 pub enum CancelOutcome {
     /// The run was running and is now cancelled.
     Cancelled {
-        /// The cancelled run.
-        run_id: String,
+        /// The cancelled run, where the API or the call names it.
+        run_id: Option<RunId>,
         /// When the API recorded the cancellation, if it said.
         at: Option<DateTime<Utc>>,
     },
@@ -52,16 +55,7 @@ impl<'a> Runs<'a> {
 
     /// Gets a run with all its details (getRun).
     pub async fn get(&self, run_id: &RunId) -> Result<Received<Run>, Error> {
-        let call = Call {
-            operation: "getRun",
-            method: Method::GET,
-            url: self.run_url(run_id, None),
-            body: None,
-        };
-        self.client
-            .send(call)
-            .await?
-            .decode_with_data("getRun", |response: RunResponse| response.data)
+        self.client.fetch(&GetRun::new(run_id.as_str())).await
     }
 
     /// Finds the most recent completed run of a project that matches the filters (findRun).
@@ -74,30 +68,24 @@ impl<'a> Runs<'a> {
     /// If the first attempt's answer is lost and a retry answers 404, the run was deleted by
     /// that first attempt, so this counts as success.
     pub async fn delete(&self, run_id: &RunId) -> Result<(), Error> {
-        let call = Call {
-            operation: "deleteRun",
-            method: Method::DELETE,
-            url: self.run_url(run_id, None),
-            body: None,
-        };
-        let reply = self.client.send(call).await?;
+        let reply = self
+            .client
+            .execute(&DeleteRun::new(run_id.as_str()))
+            .await?;
         if reply.status == StatusCode::NOT_FOUND && reply.attempts > 1 {
             return Ok(());
         }
-        let _: RunDeleteResponse = reply.decode("deleteRun")?;
-        Ok(())
+        reply.received::<DeleteRun>().map(drop)
     }
 
     /// Cancels a running run (cancelRun). A run that is no longer running is not an error:
     /// it gives [`CancelOutcome::AlreadyCancelled`].
     pub async fn cancel(&self, run_id: &RunId) -> Result<CancelOutcome, Error> {
-        let call = Call {
-            operation: "cancelRun",
-            method: Method::PUT,
-            url: self.run_url(run_id, Some("cancel")),
-            body: None,
-        };
-        cancel_outcome(self.client.send(call).await?, "cancelRun", run_id.as_str())
+        let reply = self
+            .client
+            .execute(&CancelRun::new(run_id.as_str()))
+            .await?;
+        cancel_outcome::<CancelRun>(reply, Some(run_id))
     }
 
     /// Cancels the run of a GitHub Actions workflow run and attempt (cancelRunByGithubCI).
@@ -108,20 +96,16 @@ impl<'a> Runs<'a> {
     ) -> CancelGithubRun<'a> {
         CancelGithubRun::new(self.client, github_run_id.into(), attempt)
     }
-
-    fn run_url(&self, run_id: &RunId, action: Option<&str>) -> url::Url {
-        match action {
-            Some(action) => self.client.url(&["runs", run_id.as_str(), action]),
-            None => self.client.url(&["runs", run_id.as_str()]),
-        }
-    }
 }
 
-pub(crate) fn cancel_outcome(
+/// What a cancel's answer means: cancelled, or (422) no longer running.
+pub(crate) fn cancel_outcome<R>(
     reply: Reply,
-    operation: &'static str,
-    fallback_id: &str,
-) -> Result<CancelOutcome, Error> {
+    fallback_id: Option<&RunId>,
+) -> Result<CancelOutcome, Error>
+where
+    R: Request<Data = RunCancellationResponseData>,
+{
     // Currents answers 422 for a run that is no longer running: cancelled by a parallel job,
     // or by this call's own first attempt whose answer was lost.
     if reply.status == StatusCode::UNPROCESSABLE_ENTITY {
@@ -129,12 +113,9 @@ pub(crate) fn cancel_outcome(
             message: error_message(&reply.body),
         });
     }
-    let response: RunCancellationResponse = reply.decode(operation)?;
+    let data = reply.received::<R>()?.into_inner();
     Ok(CancelOutcome::Cancelled {
-        run_id: response
-            .data
-            .run_id
-            .unwrap_or_else(|| fallback_id.to_owned()),
-        at: response.data.cancelled_at,
+        run_id: data.run_id.map(RunId::from_api).or(fallback_id.cloned()),
+        at: data.cancelled_at,
     })
 }

@@ -2,17 +2,37 @@
 
 use std::collections::HashSet;
 
-use currents_api::types::{ResetRunRequest, ResetRunResponse, Text};
+use currents_api::{
+    operations::ResetRun,
+    types::{ResetRunRequest, Text},
+};
 use futures_util::{StreamExt as _, stream};
-use reqwest::Method;
 use serde_json::{Map, Value};
 
-use crate::{
-    Error, MachineId, RunId, ValidationError, input::spec_checked, runs::Runs, transport::Call,
-};
+use crate::{Error, MachineId, RunId, ValidationError, input::spec_checked, runs::Runs};
 
-/// The most machine ids one resetRun request may carry.
-pub const MAX_MACHINES_PER_RESET: usize = 63;
+/// The most machine ids one resetRun request may carry: the spec's `maxItems`.
+pub const MAX_MACHINES_PER_RESET: usize = ResetRunRequest::MACHINE_ID_MAX_ITEMS;
+
+/// How a reset is sent, per call (like [`WaitOptions`](crate::WaitOptions)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResetOptions {
+    /// How many batches are in flight at once (at least 1).
+    pub concurrency: usize,
+    /// Whether the run uses batched orchestration (`isBatchedOr8n`); `None` leaves it to the
+    /// API.
+    pub batched_orchestration: Option<bool>,
+}
+
+impl Default for ResetOptions {
+    /// Four batches at once; the API's default orchestration.
+    fn default() -> Self {
+        ResetOptions {
+            concurrency: 4,
+            batched_orchestration: None,
+        }
+    }
+}
 
 /// One resetRun request of a [`ResetReport`].
 #[derive(Debug)]
@@ -63,29 +83,29 @@ impl ResetReport {
 
 impl Runs<'_> {
     /// Resets the failed specs of any number of machines: de-duplicated, in batches of at
-    /// most [`MAX_MACHINES_PER_RESET`], a few batches at a time. An empty list sends nothing.
-    /// A failed batch does not stop the others; the report says which failed.
+    /// most [`MAX_MACHINES_PER_RESET`], `options.concurrency` batches at a time. An empty list
+    /// sends nothing. A failed batch does not stop the others; the report says which failed.
     pub async fn reset(
         &self,
         run_id: &RunId,
         machines: impl IntoIterator<Item = MachineId>,
+        options: ResetOptions,
     ) -> ResetReport {
         let mut seen = HashSet::new();
         let unique = machines
             .into_iter()
             .filter(|machine| seen.insert(machine.clone()))
             .collect::<Vec<_>>();
-        let concurrency = self.client.config().reset_concurrency;
         let batches = stream::iter(
             unique
                 .chunks(MAX_MACHINES_PER_RESET)
                 .map(<[MachineId]>::to_vec),
         )
         .map(|machines| async move {
-            let outcome = self.reset_batch(run_id, &machines).await;
+            let outcome = self.reset_batch(run_id, &machines, options).await;
             ResetBatch { machines, outcome }
         })
-        .buffered(concurrency)
+        .buffered(options.concurrency.max(1))
         .collect()
         .await;
         ResetReport { batches }
@@ -96,10 +116,14 @@ impl Runs<'_> {
         &self,
         run_id: &RunId,
         machines: &[MachineId],
+        options: ResetOptions,
     ) -> Result<Map<String, Value>, Error> {
-        if !(1..=MAX_MACHINES_PER_RESET).contains(&machines.len()) {
+        let allowed = ResetRunRequest::MACHINE_ID_MIN_ITEMS..=MAX_MACHINES_PER_RESET;
+        if !allowed.contains(&machines.len()) {
             let rule = format!(
-                "one reset takes 1 to {MAX_MACHINES_PER_RESET} machine ids; use reset() for any number"
+                "one reset takes {} to {} machine ids; use reset() for any number",
+                allowed.start(),
+                allowed.end()
             );
             return Err(ValidationError::new(
                 "machine ids",
@@ -108,28 +132,24 @@ impl Runs<'_> {
             )
             .into());
         }
-        let request = ResetRunRequest {
+        let body = ResetRunRequest {
             machine_id: machines
                 .iter()
                 .map(|machine| spec_checked::<Text>("machine id", machine.as_str()))
                 .collect::<Result<_, _>>()?,
-            is_batched_or8n: None,
+            is_batched_or8n: options.batched_orchestration,
         };
-        let body = serde_json::to_vec(&request).expect("a plain struct serialises");
-        let url = self.client.url(&["runs", run_id.as_str(), "reset"]);
-        let call = Call {
-            operation: "resetRun",
-            method: Method::PUT,
-            url,
-            body: Some(body),
-        };
-        let response: ResetRunResponse = self.client.send(call).await?.decode("resetRun")?;
-        Ok(response.data)
+        let request = ResetRun::new(run_id.as_str(), body);
+        Ok(self.client.fetch(&request).await?.into_inner())
     }
 
     /// Gets the run, then resets every machine that ran a spec with a failed test or an
     /// exception. Nothing is sent after the get when no spec failed.
-    pub async fn reset_failed(&self, run_id: &RunId) -> Result<ResetReport, Error> {
+    pub async fn reset_failed(
+        &self,
+        run_id: &RunId,
+        options: ResetOptions,
+    ) -> Result<ResetReport, Error> {
         let run = self.get(run_id).await?;
         let machines = run
             .specs
@@ -138,6 +158,6 @@ impl Runs<'_> {
             .filter_map(|spec| spec.machine_id.as_deref())
             .filter_map(|machine| MachineId::new(machine).ok())
             .collect::<Vec<_>>();
-        Ok(self.reset(run_id, machines).await)
+        Ok(self.reset(run_id, machines, options).await)
     }
 }

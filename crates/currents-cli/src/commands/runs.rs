@@ -1,81 +1,44 @@
-//! Each command: build the client, call the facade, render the result, choose the exit code.
+//! `currents runs ...`: one function per command.
 
 use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 
 use currents::{
-    Client, MachineId, ProjectId, Run, RunCompletionState, RunId, RunSummary, WaitOptions,
+    Client, MachineId, ProjectId, ResetOptions, Run, RunCompletionState, RunId, RunSummary,
+    WaitOptions,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::Stop;
 use crate::{
-    cli::{CancelGithubArgs, Cli, Command, DeleteArgs, FindArgs, ResetArgs, RunsCommand, WaitArgs},
+    cli::{CancelGithubArgs, DeleteArgs, FindArgs, ResetArgs, RunsCommand, WaitArgs},
     exit::{Exit, Failure},
     last_run,
     output::Output,
 };
 
-/// Why a command stopped early.
-#[derive(Debug)]
-pub(crate) enum Stop {
-    Failed(Failure),
-    Output(io::Error),
-}
-
-impl From<Failure> for Stop {
-    fn from(failure: Failure) -> Self {
-        Stop::Failed(failure)
-    }
-}
-
-impl From<currents::Error> for Stop {
-    fn from(error: currents::Error) -> Self {
-        Stop::Failed(error.into())
-    }
-}
-
-impl From<currents::ValidationError> for Stop {
-    fn from(error: currents::ValidationError) -> Self {
-        Stop::Failed(currents::Error::from(error).into())
-    }
-}
-
-impl From<io::Error> for Stop {
-    fn from(error: io::Error) -> Self {
-        Stop::Output(error)
-    }
-}
-
-pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
-    let Command::Runs(command) = cli.command else {
-        return Ok(Exit::Success);
-    };
-    let Some(api_key) = cli.api_key else {
-        return Err(Failure::invalid("no API key: set CURRENTS_API_KEY or pass --api-key").into());
-    };
-    let mut builder = Client::builder().api_key(api_key).timeout(cli.timeout);
-    if let Some(base_url) = cli.base_url {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build()?;
+pub(super) async fn run(
+    client: &Client,
+    command: RunsCommand,
+    output: Output,
+) -> Result<Exit, Stop> {
     let runs = client.runs();
-
     match command {
         RunsCommand::Get(args) => output.run(&runs.get(&args.run_id.parse()?).await?)?,
-        RunsCommand::Find(args) => find(&client, args, output).await?,
+        RunsCommand::Find(args) => find(client, args, output).await?,
         RunsCommand::Cancel(args) => {
-            let outcome = runs.cancel(&args.run_id.parse()?).await?;
-            output.cancel(&args.run_id, &outcome)?;
+            let run_id: RunId = args.run_id.parse()?;
+            output.cancel(run_id.as_str(), &runs.cancel(&run_id).await?)?;
         }
-        RunsCommand::CancelGithub(args) => cancel_github(&client, args, output).await?,
-        RunsCommand::Reset(args) => reset(&client, args, output).await?,
+        RunsCommand::CancelGithub(args) => cancel_github(client, args, output).await?,
+        RunsCommand::Reset(args) => reset(client, args, output).await?,
         RunsCommand::ResetFailed(args) => {
             let run_id: RunId = args.run_id.parse()?;
-            let report = runs.reset_failed(&run_id).await?;
+            let report = runs.reset_failed(&run_id, ResetOptions::default()).await?;
             output.reset(run_id.as_str(), &report)?;
             report.into_result()?;
         }
-        RunsCommand::Delete(args) => delete(&client, args, output).await?,
-        RunsCommand::Wait(args) => return wait(&client, args, output).await,
+        RunsCommand::Delete(args) => delete(client, args, output).await?,
+        RunsCommand::Wait(args) => return wait(client, args, output).await,
         RunsCommand::Summary(args) => {
             let run = runs.get(&args.run_id.parse()?).await?;
             let summary = RunSummary::from(&run);
@@ -96,7 +59,7 @@ async fn find(client: &Client, args: FindArgs, output: Output) -> Result<(), Sto
         .transpose()?;
     let mut query = client.runs().find(&project).tags(args.tags);
     if let Some(branch) = args.branch {
-        query = query.branch(branch)?;
+        query = query.branch(branch);
     }
     if let Some(ci_build_id) = args.ci_build_id {
         query = query.ci_build_id(ci_build_id);
@@ -139,7 +102,10 @@ async fn reset(client: &Client, args: ResetArgs, output: Output) -> Result<(), S
         .into_iter()
         .map(MachineId::new)
         .collect::<Result<Vec<_>, _>>()?;
-    let report = client.runs().reset(&run_id, machines).await;
+    let report = client
+        .runs()
+        .reset(&run_id, machines, ResetOptions::default())
+        .await;
     output.reset(run_id.as_str(), &report)?;
     report.into_result()?;
     Ok(())
@@ -159,8 +125,8 @@ async fn wait(client: &Client, args: WaitArgs, output: Output) -> Result<Exit, S
     let run_id: RunId = args.run_id.parse()?;
     let progress = progress_bar();
     let options = WaitOptions {
-        poll: args.poll,
-        timeout: args.timeout,
+        poll: args.poll.0,
+        timeout: args.timeout.0,
     };
     let mut warned = false;
     let waited = client
