@@ -17,8 +17,11 @@ pub(crate) struct Fragment {
     pub(crate) document: Value,
 }
 
+/// Where the fragments are, relative to the workspace root.
+pub(crate) const FOLDER: &str = "spec/fragments";
+
 pub(crate) fn directory(root: &Path) -> PathBuf {
-    root.join("spec").join("fragments")
+    root.join(FOLDER)
 }
 
 /// Reads every fragment, sorted by file name so that merging is deterministic.

@@ -1,4 +1,5 @@
-//! `cargo xtask gen`: fragments + overlay -> validated `spec/currents.json`.
+//! `cargo xtask gen`: fragments + overlay -> validated `spec/currents.json`, and what that
+//! changes in the API.
 
 use std::{fs, path::Path};
 
@@ -6,8 +7,8 @@ use anyhow::Context as _;
 use serde_json::Value;
 
 use crate::{
-    Mode, canonical::to_canonical_string, fragments, merge::merge, overlay, summary::Summary,
-    validate::validate,
+    Mode, canonical::to_canonical_string, diff, fragments, git, merge::merge, overlay,
+    summary::Summary, validate::validate,
 };
 
 /// The merged spec, relative to the workspace root.
@@ -16,8 +17,9 @@ pub(crate) const SPEC: &str = "spec/currents.json";
 pub(crate) const OVERLAY: &str = "spec/overlay.json";
 
 /// Merges, adjusts and validates the fragments, then writes or checks the spec. Nothing is
-/// written unless every step succeeds.
-pub(crate) fn run(root: &Path, mode: Mode) -> anyhow::Result<String> {
+/// written unless every step succeeds. With `report`, the API diff between the spec on disk
+/// before the run and the new one is written there as Markdown.
+pub(crate) fn run(root: &Path, mode: Mode, report: Option<&Path>) -> anyhow::Result<String> {
     let fragments = fragments::read_all(&fragments::directory(root))?;
     let overlay = read_json(&root.join(OVERLAY))?;
     let merged = build(&fragments, overlay.as_ref())?;
@@ -30,6 +32,22 @@ pub(crate) fn run(root: &Path, mode: Mode) -> anyhow::Result<String> {
         .and_then(|text| serde_json::from_str(text).ok());
     let summary = Summary::new(fragments.len(), previous.as_ref(), &merged);
     let fresh = previous_text.as_deref() == Some(text.as_str());
+
+    let old = previous.unwrap_or(Value::Null);
+    let inputs = fragment_merges(root, previous_text.as_deref(), &fragments);
+    let changes = diff::diff(&old, &merged, inputs.as_ref().map(|(a, b)| (a, b)));
+    if let Some(report) = report {
+        let markdown = diff::markdown(
+            &changes,
+            &format!("`{SPEC}` as it was"),
+            "as generated from `spec/fragments/` and `spec/overlay.json`",
+            &merged,
+            &old,
+        );
+        fs::write(report, markdown)
+            .with_context(|| format!("cannot write {}", report.display()))?;
+    }
+    let summary = format!("{summary}{}", diff::text(&changes));
 
     match (mode, fresh) {
         (_, true) => Ok(format!("{summary}{SPEC} is up to date\n")),
@@ -51,6 +69,22 @@ pub(crate) fn run(root: &Path, mode: Mode) -> anyhow::Result<String> {
             anyhow::bail!("{SPEC} is stale:\n{summary}{diff}\nrun `cargo xtask gen` to update it")
         }
     }
+}
+
+/// The fragments-only merges before and after, which tell the overlay's changes from the
+/// fragments': before is the last commit's fragments, if its spec is the one on disk.
+fn fragment_merges(
+    root: &Path,
+    previous_text: Option<&str>,
+    fragments: &[fragments::Fragment],
+) -> Option<(Value, Value)> {
+    let committed = git::show(root, "HEAD", SPEC).ok()??;
+    if Some(committed.as_str()) != previous_text {
+        return None;
+    }
+    let before = merge(&git::fragments_at(root, "HEAD").ok()?).ok()?;
+    let after = merge(fragments).ok()?;
+    Some((before, after))
 }
 
 /// The merged, adjusted and validated document for these fragments.
@@ -91,7 +125,7 @@ mod tests {
     /// The check `cargo xtask gen --check` runs, so that plain `cargo test` catches a stale spec.
     #[test]
     fn committed_spec_is_current() {
-        if let Err(error) = run(&project_root(), Mode::Check) {
+        if let Err(error) = run(&project_root(), Mode::Check, None) {
             panic!("{error:#}");
         }
     }
@@ -132,7 +166,7 @@ mod tests {
         });
         let error = format!(
             "{:#}",
-            run(&root, Mode::Write).expect_err("Run differs between fragments")
+            run(&root, Mode::Write, None).expect_err("Run differs between fragments")
         );
         assert!(
             error.contains("getRun.json conflicts with findRun.json"),
@@ -154,7 +188,7 @@ mod tests {
         });
         let error = format!(
             "{:#}",
-            run(&root, Mode::Write).expect_err("413 has its own schema")
+            run(&root, Mode::Write, None).expect_err("413 has its own schema")
         );
         assert!(
             error.contains("operation getRun: its error responses must share one schema"),
@@ -174,7 +208,10 @@ mod tests {
             doc["paths"]["/runs/{runId}/cancel"]["put"]["description"] =
                 "Cancel a run that is still running".into();
         });
-        let error = format!("{:#}", run(&root, Mode::Check).expect_err("spec is stale"));
+        let error = format!(
+            "{:#}",
+            run(&root, Mode::Check, None).expect_err("spec is stale")
+        );
         assert!(error.contains("changed: cancelRun"), "{error}");
         assert!(
             error.contains("+        \"description\": \"Cancel a run that is still running\","),
@@ -185,9 +222,9 @@ mod tests {
             "{error}"
         );
 
-        let report = run(&root, Mode::Write).expect("gen rewrites the spec");
+        let report = run(&root, Mode::Write, None).expect("gen rewrites the spec");
         assert!(report.contains("wrote spec/currents.json"), "{report}");
-        let again = run(&root, Mode::Check).expect("fresh after gen");
+        let again = run(&root, Mode::Check, None).expect("fresh after gen");
         assert!(again.contains("is up to date"), "{again}");
     }
 }

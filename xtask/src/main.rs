@@ -1,15 +1,19 @@
 //! Project automation for the Currents workspace, run as `cargo xtask <command>`.
 //!
 //! `import` turns a Currents docs page into `spec/fragments/`; `gen` merges the fragments,
-//! applies `spec/overlay.json`, validates the result and writes `spec/currents.json`.
+//! applies `spec/overlay.json`, validates the result, writes `spec/currents.json` and says what
+//! changed in the API; `diff` says the same between a git revision and the working tree.
 
 mod bench_report;
 mod canonical;
+mod diff;
 mod fragments;
 mod generate;
+mod git;
 mod import;
 mod merge;
 mod overlay;
+mod refs;
 mod summary;
 mod validate;
 
@@ -53,6 +57,22 @@ enum Command {
         /// Write nothing; exit non-zero with a diff when spec/currents.json is stale.
         #[arg(long)]
         check: bool,
+        /// Write the API diff (the spec on disk before the run against the new one) here, as
+        /// Markdown for a pull request.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+    },
+    /// The API diff between spec/currents.json at a git revision and in the working tree.
+    Diff {
+        /// The revision to compare with, such as origin/main.
+        #[arg(long, value_name = "GIT_REF")]
+        base: String,
+        /// Write the diff here, as Markdown for a pull request.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+        /// Exit non-zero when the diff has such a change.
+        #[arg(long, value_enum)]
+        fail_on: Option<diff::FailOn>,
     },
 }
 
@@ -62,10 +82,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import { page } => import::run(&root, &page).map(|report| print!("{report}")),
         Command::BenchReport => bench_report::run(&root).map(|report| print!("{report}")),
-        Command::Gen { check } => {
+        Command::Gen { check, report } => {
             let mode = if check { Mode::Check } else { Mode::Write };
-            generate::run(&root, mode).map(|report| print!("{report}"))
+            generate::run(&root, mode, report.as_deref()).map(|out| print!("{out}"))
         }
+        Command::Diff {
+            base,
+            report,
+            fail_on,
+        } => diff::run(&root, &base, report.as_deref(), fail_on).map(|out| print!("{out}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

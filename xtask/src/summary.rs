@@ -4,7 +4,7 @@ use std::{collections::BTreeMap, fmt};
 
 use serde_json::Value;
 
-use crate::fragments::operations;
+use crate::{fragments::operations, refs};
 
 /// Counts of the merged document, and its operations compared with the previous one.
 #[derive(Debug, PartialEq)]
@@ -82,37 +82,20 @@ fn fingerprints(document: &Value) -> BTreeMap<String, (Value, BTreeMap<String, V
     operations(document)
         .filter_map(|(_, _, operation)| {
             let id = operation.get("operationId")?.as_str()?.to_owned();
-            let mut reached = BTreeMap::new();
-            let mut pending = Vec::new();
-            collect_refs(operation, &mut pending);
-            while let Some(reference) = pending.pop() {
-                if reached.contains_key(&reference) {
-                    continue;
-                }
-                let target = reference
-                    .strip_prefix('#')
-                    .and_then(|p| document.pointer(p))
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                collect_refs(&target, &mut pending);
-                reached.insert(reference, target);
-            }
+            let reached = refs::reached(document, operation)
+                .into_iter()
+                .map(|reference| {
+                    let target = reference
+                        .strip_prefix('#')
+                        .and_then(|p| document.pointer(p))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    (reference, target)
+                })
+                .collect();
             Some((id, (operation.clone(), reached)))
         })
         .collect()
-}
-
-fn collect_refs(node: &Value, refs: &mut Vec<String>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                refs.push(reference.to_owned());
-            }
-            map.values().for_each(|child| collect_refs(child, refs));
-        }
-        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, refs)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,70 @@
+//! `cargo xtask diff --base REF`: the API diff between `spec/currents.json` at a git revision
+//! and in the working tree, for pull requests whose regenerated spec is already committed.
+
+use std::{fs, path::Path};
+
+use anyhow::Context as _;
+use serde_json::Value;
+
+use super::{Class, counts, diff, markdown, text};
+use crate::{fragments, generate::SPEC, git, merge::merge};
+
+/// Which changes make the command fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    /// Any breaking change.
+    Breaking,
+}
+
+/// Prints the diff, writes the Markdown report if asked, and fails on what `fail_on` names.
+pub(crate) fn run(
+    root: &Path,
+    base: &str,
+    report: Option<&Path>,
+    fail_on: Option<FailOn>,
+) -> anyhow::Result<String> {
+    let old_text =
+        git::show(root, base, SPEC)?.with_context(|| format!("{SPEC} does not exist at {base}"))?;
+    let old: Value = serde_json::from_str(&old_text)
+        .with_context(|| format!("{SPEC} at {base} is not valid JSON"))?;
+    let spec_path = root.join(SPEC);
+    let new: Value = serde_json::from_str(
+        &fs::read_to_string(&spec_path)
+            .with_context(|| format!("cannot read {}", spec_path.display()))?,
+    )
+    .with_context(|| format!("{SPEC} is not valid JSON"))?;
+    let inputs = match (
+        git::fragments_at(root, base).and_then(|fragments| Ok(merge(&fragments)?)),
+        fragments::read_all(&fragments::directory(root))
+            .and_then(|fragments| Ok(merge(&fragments)?)),
+    ) {
+        (Ok(before), Ok(after)) => Some((before, after)),
+        _ => None,
+    };
+    let changes = diff(&old, &new, inputs.as_ref().map(|(a, b)| (a, b)));
+    if let Some(report) = report {
+        let markdown = markdown(
+            &changes,
+            &format!("`{SPEC}` at `{base}`"),
+            "in the working tree",
+            &new,
+            &old,
+        );
+        fs::write(report, markdown)
+            .with_context(|| format!("cannot write {}", report.display()))?;
+    }
+    let printed = match text(&changes) {
+        empty if empty.is_empty() => format!("no API changes since {base}\n"),
+        lines => lines,
+    };
+    let breaking = counts(&changes)
+        .iter()
+        .find(|(class, _)| *class == Class::Breaking)
+        .map_or(0, |(_, count)| *count);
+    match fail_on {
+        Some(FailOn::Breaking) if breaking > 0 => {
+            anyhow::bail!("{printed}{breaking} breaking change(s) since {base}")
+        }
+        _ => Ok(printed),
+    }
+}
