@@ -15,8 +15,12 @@ use std::{
 };
 
 use currents::{
-    BranchFilter, Client, Error, MachineId, ProjectId, ResetOptions, RetryPolicy, RunId, RunStatus,
-    Tag, WaitOptions,
+    ActionId, BranchFilter, Client, Error, InstanceId, MachineId, ProjectId, ResetOptions,
+    RetryPolicy, RunId, RunStatus, Tag, TestSignature, WaitOptions,
+    api::types::{
+        ConditionOperator, ConditionType, CreateActionRequest, RuleAction, RuleMatcher,
+        RuleMatcherCondition, RuleMatcherConditionValue, UpdateActionRequest,
+    },
 };
 use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture};
 use integration_tests::{client_with, run_id};
@@ -50,9 +54,10 @@ fn fast_client(fake: &FakeServer, timeout: Duration) -> Client {
         .expect("client")
 }
 
-/// Runs for every operation: `r1` failed on m1, `c1` running and on GitHub run 777 attempt 1.
-fn fake_for_every_operation() -> FakeServer {
-    FakeServer::builder()
+/// Data for every operation: `r1` failed on m1 (instance `r1-i0`), `c1` running and on GitHub
+/// run 777 attempt 1, both in project `p`, which has the action returned.
+fn fake_for_every_operation() -> (FakeServer, ActionId) {
+    let fake = FakeServer::builder()
         .runs([
             RunFixture::new("r1")
                 .project("p")
@@ -66,13 +71,35 @@ fn fake_for_every_operation() -> FakeServer {
                 .github("777", 1)
                 .build(),
         ])
-        .start()
+        .start();
+    let action = fake.create_action("p", new_action());
+    (fake, ActionId::new(action.action_id).expect("a valid id"))
 }
 
-/// Calls `operation` once through the facade, on the runs of [`fake_for_every_operation`].
-async fn call(client: &Client, operation: Operation) -> Result<(), Error> {
+fn new_action() -> CreateActionRequest {
+    CreateActionRequest {
+        name: "skip login".parse().expect("a valid name"),
+        description: None,
+        action: vec![RuleAction::skip()],
+        matcher: RuleMatcher::all([RuleMatcherCondition::new(
+            ConditionType::Title,
+            ConditionOperator::Inc,
+            RuleMatcherConditionValue::String("login".into()),
+        )]),
+        expires_after: None,
+    }
+}
+
+/// Calls `operation` once through the facade, on the data of [`fake_for_every_operation`].
+async fn call(client: &Client, operation: Operation, action: &ActionId) -> Result<(), Error> {
+    use futures_util::TryStreamExt as _;
     let runs = client.runs();
     let project: ProjectId = "p".parse().expect("valid");
+    let range = || {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").expect("date");
+        start.to_utc()..chrono::Utc::now()
+    };
+    let signature = || TestSignature::new("0000000000000000").expect("valid");
     match operation {
         Operation::GetRun => runs.get(&run_id("r1")).await.map(drop),
         Operation::FindRun => runs.find(&project).send().await.map(drop),
@@ -87,6 +114,83 @@ async fn call(client: &Client, operation: Operation) -> Result<(), Error> {
             .await
             .map(drop),
         Operation::CancelRunByGithubCi => runs.cancel_github("777", 1).send().await.map(drop),
+        Operation::ListProjects => client
+            .projects()
+            .list()
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetProject => client.projects().get(&project).await.map(drop),
+        Operation::ListProjectRuns => client
+            .projects()
+            .runs(&project)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetProjectInsights => client
+            .projects()
+            .insights(&project, range())
+            .send()
+            .await
+            .map(drop),
+        Operation::GetSpecFiles => client
+            .projects()
+            .spec_files(&project, range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetTestsExplorer => client
+            .projects()
+            .tests(&project, range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetInstance => client
+            .instances()
+            .get(&InstanceId::new("r1-i0").expect("valid"))
+            .await
+            .map(drop),
+        // An unknown signature answers 404, which is as good an answer as any for retries.
+        Operation::GetTestResults => match client
+            .tests()
+            .results(&signature(), range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+        {
+            Err(Error::NotFound { .. }) => Ok(()),
+            other => other.map(drop),
+        },
+        Operation::GetTestSignature => client
+            .tests()
+            .signature(&project, "spec-0.cy.ts", ["spec-0.cy.ts", "test 1"])
+            .await
+            .map(drop),
+        Operation::ListActions => client.actions().list(&project).send().await.map(drop),
+        Operation::CreateAction => client
+            .actions()
+            .create(&project, new_action())
+            .await
+            .map(drop),
+        Operation::GetAction => client.actions().get(action).await.map(drop),
+        Operation::UpdateAction => client
+            .actions()
+            .update(
+                action,
+                UpdateActionRequest {
+                    name: Some("renamed".parse().expect("a valid name")),
+                    ..UpdateActionRequest::default()
+                },
+            )
+            .await
+            .map(drop),
+        Operation::DeleteAction => client.actions().delete(action).await,
+        Operation::EnableAction => client.actions().enable(action).await.map(drop),
+        Operation::DisableAction => client.actions().disable(action).await.map(drop),
     }
 }
 
@@ -112,8 +216,9 @@ async fn retry_table() {
     let mut tested = 0;
     let mut mismatches = Vec::new();
     for operation in Operation::ALL {
+        let is_post = operation.method() == currents::api::operations::Method::Post;
         for cell in &cells {
-            let fake = fake_for_every_operation();
+            let (fake, action) = fake_for_every_operation();
             let timeout = if matches!(cell, Cell::Timeout) {
                 Duration::from_millis(150)
             } else {
@@ -123,8 +228,12 @@ async fn retry_table() {
             let (fault, expected) = match *cell {
                 Cell::Status(200) => (None, 1),
                 Cell::Status(status) => {
-                    // The retry table of crates/currents/README.md.
-                    let retried = matches!(status, 408 | 429 | 502 | 503 | 504);
+                    // The retry table of crates/currents/README.md: a POST only after a 429.
+                    let retried = match status {
+                        429 => true,
+                        408 | 502 | 503 | 504 => !is_post,
+                        _ => false,
+                    };
                     (
                         Some(Fault::Status {
                             status,
@@ -133,17 +242,20 @@ async fn retry_table() {
                         if retried { attempts } else { 1 },
                     )
                 }
-                Cell::ConnectionReset => (Some(Fault::Close), attempts),
+                // A POST may have been applied before the connection broke: not retried.
+                Cell::ConnectionReset => (Some(Fault::Close), if is_post { 1 } else { attempts }),
                 // The total timeout covers every attempt, so a slow answer is not retried.
                 Cell::Timeout => (Some(Fault::Delay(Duration::from_millis(600))), 1),
-                Cell::TruncatedBody => (Some(Fault::Truncate(5)), attempts),
+                Cell::TruncatedBody => {
+                    (Some(Fault::Truncate(5)), if is_post { 1 } else { attempts })
+                }
             };
             for _ in 0..attempts {
                 fault
                     .iter()
                     .for_each(|fault| fake.push_fault(operation, fault.clone()));
             }
-            let result = call(&client, operation).await;
+            let result = call(&client, operation, &action).await;
             let sent = fake.request_count(operation);
             let ok_as_expected = match cell {
                 Cell::Status(200) => result.is_ok(),
@@ -172,7 +284,7 @@ async fn retry_after_from_the_server_is_honoured_over_http() {
         RetryAfter::Seconds(1),
         RetryAfter::Date(Duration::from_secs(2)),
     ] {
-        let fake = fake_for_every_operation();
+        let (fake, action) = fake_for_every_operation();
         let client = fast_client(&fake, Duration::from_secs(10));
         fake.push_fault(
             Operation::GetRun,
@@ -182,7 +294,7 @@ async fn retry_after_from_the_server_is_honoured_over_http() {
             },
         );
         let started = Instant::now();
-        call(&client, Operation::GetRun)
+        call(&client, Operation::GetRun, &action)
             .await
             .expect("the retry succeeds");
         let waited = started.elapsed();
@@ -214,10 +326,10 @@ async fn lost_answers_neither_lose_nor_double_operations() {
             Operation::ResetRun,
             Operation::CancelRunByGithubCi,
         ] {
-            let fake = fake_for_every_operation();
+            let (fake, action) = fake_for_every_operation();
             let client = fast_client(&fake, Duration::from_secs(5));
             fake.push_fault(operation, fault.clone());
-            let result = call(&client, operation).await;
+            let result = call(&client, operation, &action).await;
             let name = format!("{operation} with {fault:?}");
             if let Err(error) = &result {
                 lost.push(format!("{name}: the client reported {error}"));
@@ -407,7 +519,7 @@ fn junk_body() -> impl Strategy<Value = Vec<u8>> {
 #[test]
 fn junk_responses_give_a_value_or_a_typed_error_never_a_panic() {
     let runtime = runtime();
-    let fake = fake_for_every_operation();
+    let (fake, action) = fake_for_every_operation();
     let client = client_with(&fake, RetryPolicy::none());
     let cases = scaled(3_000) as u32;
     let statuses = vec![200u16, 201, 400, 401, 404, 413, 422, 500, 502];
@@ -431,7 +543,7 @@ fn junk_responses_give_a_value_or_a_typed_error_never_a_panic() {
                 bytes: body,
             },
         );
-        let result = runtime.block_on(call(&client, operation));
+        let result = runtime.block_on(call(&client, operation, &action));
         let kind = match &result {
             Ok(()) => "value".to_owned(),
             Err(error) => format!("{:?}", std::mem::discriminant(error)),
@@ -466,7 +578,7 @@ fn hostile_string() -> impl Strategy<Value = String> {
 #[test]
 fn hostile_inputs_are_refused_before_sending_or_arrive_byte_for_byte() {
     let runtime = runtime();
-    let fake = fake_for_every_operation();
+    let (fake, _) = fake_for_every_operation();
     let client = client_with(&fake, RetryPolicy::none());
     let project: ProjectId = "p".parse().expect("valid");
     let cases = scaled(10_000) as u32;

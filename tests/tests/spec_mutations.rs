@@ -36,6 +36,27 @@ fn copy_workspace() -> (tempfile::TempDir, PathBuf) {
         copy(&root.join(entry), &dir.path().join(entry));
     }
     let copy = dir.path().to_owned();
+    // The copy's crates get another version, so that their builds in the shared target
+    // directory are artifacts of their own: with the same version they would replace this
+    // workspace's own, and the next build here would use code generated from a mutated spec.
+    let manifest = copy.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).expect("read the copy's manifest");
+    let versioned = text
+        .lines()
+        .map(|line| match line.strip_prefix("version = \"") {
+            Some(version) => format!(
+                "version = \"{}-spec-mutation\"",
+                version.trim_end_matches('"')
+            ),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(
+        versioned, text,
+        "the copy's manifest sets [workspace.package] version"
+    );
+    fs::write(&manifest, versioned).expect("write the copy's manifest");
     (dir, copy)
 }
 
@@ -103,9 +124,9 @@ fn mutate(copy: &Path, fragment: &str, edit: impl FnOnce(&mut Value)) {
 fn consumers(copy: &Path) -> Output {
     cargo(
         copy,
+        // Not `--locked`: the copy's own crates have another version in its lock file.
         &[
             "test",
-            "--locked",
             "--offline",
             "-p",
             "currents",

@@ -1,15 +1,18 @@
 //! `cargo xtask bench-report`: the ratios BENCHMARKS.md reports, from criterion's results.
 //!
 //! Every figure is a ratio of two medians measured in the same `cargo bench -p currents` run,
-//! read from `target/criterion/<group>/<bench>/new/estimates.json`.
+//! read from `target/criterion/<group>/<bench>/new/estimates.json`, plus the peak memory of a
+//! walk by list length (`target/criterion/list_memory.json`). With `--runs N` it runs the
+//! benchmarks N times itself and reports each ratio's median and range over the runs: criterion
+//! times one side and then the other, so a single run's ratio moves with the machine.
 
-use std::{fmt::Write as _, fs, path::Path};
+use std::{fmt::Write as _, fs, path::Path, process::Command};
 
 use anyhow::Context as _;
 use serde_json::Value;
 
 /// (group, measured, baseline, what the ratio means)
-const RATIOS: [(&str, &str, &str, &str); 9] = [
+const RATIOS: [(&str, &str, &str, &str); 10] = [
     (
         "decode_small",
         "typed",
@@ -64,9 +67,73 @@ const RATIOS: [(&str, &str, &str, &str); 9] = [
         "facade_sequential",
         "reset 1,000 machines: concurrent / sequential client",
     ),
+    (
+        "list_10000",
+        "facade_stream",
+        "raw_sequential",
+        "list 10,000 runs, 200 pages: client stream / raw sequential loop (goal <= 1.0)",
+    ),
 ];
 
-pub(crate) fn run(root: &Path) -> anyhow::Result<String> {
+/// The report of the last benchmark run, or of `runs` fresh runs.
+pub(crate) fn run(root: &Path, runs: Option<usize>) -> anyhow::Result<String> {
+    let Some(runs) = runs else {
+        let figures = read(root)?;
+        let mut report = String::from(
+            "| figure | measured (median) | baseline (median) | ratio |\n| --- | --- | --- | --- |\n",
+        );
+        for figure in figures {
+            writeln!(
+                report,
+                "| {} | {} | {} | {:.2} |",
+                figure.label, figure.measured, figure.baseline, figure.ratio
+            )?;
+        }
+        return Ok(report);
+    };
+    let mut all: Vec<Vec<Figure>> = Vec::new();
+    for run in 1..=runs {
+        eprintln!("benchmark run {run} of {runs}");
+        let status = Command::new(env!("CARGO"))
+            .args(["bench", "--locked", "-p", "currents"])
+            .current_dir(root)
+            .status()
+            .context("cannot run cargo bench")?;
+        anyhow::ensure!(status.success(), "cargo bench failed in run {run}");
+        all.push(read(root)?);
+    }
+    let mut report = format!(
+        "| figure | median ratio over {runs} runs | range | each run |\n| --- | --- | --- | --- |\n"
+    );
+    for (index, figure) in all[0].iter().enumerate() {
+        let mut ratios = all.iter().map(|run| run[index].ratio).collect::<Vec<_>>();
+        let each = ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        ratios.sort_by(f64::total_cmp);
+        writeln!(
+            report,
+            "| {} | {:.2} | {:.2}–{:.2} | {each} |",
+            figure.label,
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1]
+        )?;
+    }
+    Ok(report)
+}
+
+/// One figure of a run: what was measured against what.
+struct Figure {
+    label: String,
+    measured: String,
+    baseline: String,
+    ratio: f64,
+}
+
+fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
     let criterion = target.join("criterion");
@@ -87,20 +154,45 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<String> {
             .as_f64()
             .with_context(|| format!("{} has no median", path.display()))
     };
-    let mut report = String::from(
-        "| figure | measured (median) | baseline (median) | ratio |\n| --- | --- | --- | --- |\n",
-    );
+    let mut figures = Vec::new();
     for (group, measured, baseline, label) in RATIOS {
         let (m, b) = (median(group, measured)?, median(group, baseline)?);
-        writeln!(
-            report,
-            "| {label} | {} | {} | {:.2} |",
-            micros(m),
-            micros(b),
-            m / b
-        )?;
+        figures.push(Figure {
+            label: label.to_owned(),
+            measured: micros(m),
+            baseline: micros(b),
+            ratio: m / b,
+        });
     }
-    Ok(report)
+    // The memory figure: the peak of a walk over 10,000 runs against one over 1,000.
+    let path = criterion.join("list_memory.json");
+    let text = fs::read_to_string(&path).with_context(|| {
+        format!(
+            "no results at {}; run `cargo bench -p currents` first",
+            path.display()
+        )
+    })?;
+    let walks: Vec<Value> = serde_json::from_str(&text)?;
+    let walk = |runs: u64| -> anyhow::Result<(f64, u64)> {
+        let walk = walks
+            .iter()
+            .find(|walk| walk["runs"] == runs)
+            .with_context(|| format!("{} has no walk of {runs} runs", path.display()))?;
+        Ok((
+            walk["peak_bytes"].as_f64().unwrap_or(f64::NAN),
+            walk["requests"].as_u64().unwrap_or(0),
+        ))
+    };
+    let ((small, _), (large, requests)) = (walk(1_000)?, walk(10_000)?);
+    figures.push(Figure {
+        label: format!(
+            "list 10,000 / 1,000 runs: peak memory of the walk ({requests} requests for 10,000; goal ~1.0)"
+        ),
+        measured: format!("{:.0} KiB", large / 1024.0),
+        baseline: format!("{:.0} KiB", small / 1024.0),
+        ratio: large / small,
+    });
+    Ok(figures)
 }
 
 fn micros(nanos: f64) -> String {

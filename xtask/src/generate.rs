@@ -82,8 +82,9 @@ fn fragment_merges(
     if Some(committed.as_str()) != previous_text {
         return None;
     }
-    let before = merge(&git::fragments_at(root, "HEAD").ok()?).ok()?;
-    let after = merge(fragments).ok()?;
+    let before = fragments_merge_at(root, Some("HEAD")).ok()?;
+    let overlay = read_json(&root.join(OVERLAY)).ok()?;
+    let after = merge_fragments(fragments, overlay.as_ref()).ok()?;
     Some((before, after))
 }
 
@@ -92,7 +93,7 @@ pub(crate) fn build(
     fragments: &[fragments::Fragment],
     overlay: Option<&Value>,
 ) -> anyhow::Result<Value> {
-    let mut merged = merge(fragments).context("cannot merge spec/fragments")?;
+    let mut merged = merge_fragments(fragments, overlay)?;
     if let Some(overlay) = overlay {
         overlay::apply(&mut merged, overlay).with_context(|| format!("cannot apply {OVERLAY}"))?;
     }
@@ -102,6 +103,37 @@ pub(crate) fn build(
     currents_codegen::generate(&merged)
         .context("the merged spec is valid OpenAPI, but the client cannot be generated from it")?;
     Ok(merged)
+}
+
+/// The fragments, after the overlay's fragment-scoped actions, merged into one document.
+pub(crate) fn merge_fragments(
+    fragments: &[fragments::Fragment],
+    overlay: Option<&Value>,
+) -> anyhow::Result<Value> {
+    let mut fragments = fragments.to_vec();
+    if let Some(overlay) = overlay {
+        overlay::apply_to_fragments(&mut fragments, overlay)
+            .with_context(|| format!("cannot apply {OVERLAY} to spec/fragments"))?;
+    }
+    merge(&fragments).context("cannot merge spec/fragments")
+}
+
+/// The fragments merge (fragment-scoped overlay actions included) at a git revision, or in
+/// the working tree for `None`.
+pub(crate) fn fragments_merge_at(root: &Path, revision: Option<&str>) -> anyhow::Result<Value> {
+    let (fragments, overlay) = match revision {
+        Some(revision) => (
+            git::fragments_at(root, revision)?,
+            git::show(root, revision, OVERLAY)?
+                .map(|text| serde_json::from_str(&text))
+                .transpose()?,
+        ),
+        None => (
+            fragments::read_all(&fragments::directory(root))?,
+            read_json(&root.join(OVERLAY))?,
+        ),
+    };
+    merge_fragments(&fragments, overlay.as_ref())
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Option<Value>> {

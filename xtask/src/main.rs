@@ -1,6 +1,6 @@
 //! Project automation for the Currents workspace, run as `cargo xtask <command>`.
 //!
-//! `import` turns a Currents docs page into `spec/fragments/`; `gen` merges the fragments,
+//! `import` turns a Currents docs page or OpenAPI document into `spec/fragments/`; `gen` merges the fragments,
 //! applies `spec/overlay.json`, validates the result, writes `spec/currents.json` and says what
 //! changed in the API; `diff` says the same between a git revision and the working tree.
 
@@ -45,13 +45,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Extract the OpenAPI fragments of a Currents docs page into spec/fragments/.
+    /// Split a Currents docs page, or a whole OpenAPI document, into spec/fragments/.
     Import {
-        /// The docs page, in Markdown with one fenced `json` block per operation.
-        page: PathBuf,
+        /// A docs page in Markdown (one fenced `json` block per operation) or an OpenAPI JSON
+        /// document.
+        source: PathBuf,
+        /// Overwrite fragments that are already there; by default they are left alone.
+        #[arg(long)]
+        replace: bool,
     },
     /// Print the ratios of the last `cargo bench -p currents` run, for BENCHMARKS.md.
-    BenchReport,
+    BenchReport {
+        /// Run the benchmarks this many times first, and report each ratio's median and range.
+        #[arg(long, value_name = "N")]
+        runs: Option<usize>,
+    },
     /// Merge spec/fragments/ and spec/overlay.json into spec/currents.json.
     Gen {
         /// Write nothing; exit non-zero with a diff when spec/currents.json is stale.
@@ -80,8 +88,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(project_root);
     let result = match cli.command {
-        Command::Import { page } => import::run(&root, &page).map(|report| print!("{report}")),
-        Command::BenchReport => bench_report::run(&root).map(|report| print!("{report}")),
+        Command::Import { source, replace } => {
+            let existing = if replace {
+                import::Existing::Replace
+            } else {
+                import::Existing::Keep
+            };
+            import::run(&root, &source, existing).map(|report| print!("{report}"))
+        }
+        Command::BenchReport { runs } => {
+            bench_report::run(&root, runs).map(|report| print!("{report}"))
+        }
         Command::Gen { check, report } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             generate::run(&root, mode, report.as_deref()).map(|out| print!("{out}"))

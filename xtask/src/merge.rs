@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::fragments::{Fragment, escape, is_method};
+use crate::{
+    fragments::{Fragment, escape, is_method},
+    import::PROVENANCE,
+};
 
 /// Why two fragments cannot be merged.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -45,6 +48,8 @@ pub(crate) fn merge(fragments: &[Fragment]) -> Result<Value, Conflict> {
                 )?,
                 "components" => merge_components(&mut merged, &mut origin, fragment, value)?,
                 "tags" => merge_tags(&mut merged, &mut origin, fragment, value)?,
+                // Where a fragment came from says nothing about the API.
+                PROVENANCE => {}
                 _ => {
                     let rule = "top-level fields such as info, servers and security must be identical in every fragment";
                     insert_same(

@@ -13,7 +13,8 @@
 //! Written by hand, in this crate's `src/`: this file; the encoding of requests on the wire,
 //! which the generated request types call ([`operations::Request`]); and the meaning of a few
 //! values that every consumer must decide the same way (`RunStatus::is_running`,
-//! `RunCompletionState::is_finished`, `RunSpec::is_failed`).
+//! `RunCompletionState::is_finished`, `RunSpec::is_failed`), with constructors for the action
+//! rules (`RuleAction::skip()`, `RuleMatcher::all([...])`).
 //!
 //! Most users want the `currents` crate, which sends these requests with validation, auth,
 //! retries and typed errors.

@@ -2,7 +2,12 @@
 //! fake and the CLI decide the same way. Every rule matches typed variants, so each spelling of
 //! a value (the docs' `failed`, production's `FAILED`) behaves the same.
 
-use crate::types::{RunCompletionState, RunSpec, RunStatus};
+use crate::types::{
+    ConditionOperator, ConditionType, LogicalOperator, RuleAction, RuleActionQuarantine,
+    RuleActionQuarantineOp, RuleActionSkip, RuleActionSkipOp, RuleActionTag, RuleActionTagDetails,
+    RuleActionTagOp, RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue,
+    RunCompletionState, RunSpec, RunStatus,
+};
 
 impl RunStatus {
     /// Whether the run is still executing: running, or failing (running, with failures
@@ -41,5 +46,64 @@ impl RunSpec {
                     .unwrap_or(0)
                     > 0
         })
+    }
+}
+
+impl RuleAction {
+    /// Skip the matching tests.
+    pub fn skip() -> Self {
+        RuleAction::Skip(RuleActionSkip {
+            op: RuleActionSkipOp::Skip,
+        })
+    }
+
+    /// Run the matching tests, but do not let them fail the run.
+    pub fn quarantine() -> Self {
+        RuleAction::Quarantine(RuleActionQuarantine {
+            op: RuleActionQuarantineOp::Quarantine,
+        })
+    }
+
+    /// Add these tags to the matching tests.
+    pub fn tag<I: IntoIterator<Item = T>, T: Into<String>>(tags: I) -> Self {
+        RuleAction::Tag(RuleActionTag {
+            op: RuleActionTagOp::Tag,
+            details: RuleActionTagDetails {
+                tags: tags.into_iter().map(Into::into).collect(),
+            },
+        })
+    }
+}
+
+impl RuleMatcher {
+    /// Matches tests that meet every condition.
+    pub fn all(conditions: impl IntoIterator<Item = RuleMatcherCondition>) -> Self {
+        RuleMatcher {
+            op: LogicalOperator::And,
+            cond: conditions.into_iter().collect(),
+        }
+    }
+
+    /// Matches tests that meet any of the conditions.
+    pub fn any(conditions: impl IntoIterator<Item = RuleMatcherCondition>) -> Self {
+        RuleMatcher {
+            op: LogicalOperator::Or,
+            cond: conditions.into_iter().collect(),
+        }
+    }
+}
+
+impl RuleMatcherCondition {
+    /// A condition on one property of a test: `title` `inc` `"login"`.
+    pub fn new(
+        type_: ConditionType,
+        op: ConditionOperator,
+        value: impl Into<RuleMatcherConditionValue>,
+    ) -> Self {
+        RuleMatcherCondition {
+            type_,
+            op,
+            value: Some(value.into()),
+        }
     }
 }

@@ -2,8 +2,12 @@
 
 use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use currents::{API_KEY_ENV, API_URL_ENV, DEFAULT_TIMEOUT, PRODUCTION_URL, WaitOptions};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum, builder::PossibleValuesParser};
+use currents::{
+    API_KEY_ENV, API_URL_ENV, DEFAULT_TIMEOUT, PRODUCTION_URL, WaitOptions,
+    api::types::{ActionStatus, RunStatusFilter, SpecFileOrder, TestOrder},
+};
 
 /// The project id, as `@currents/cmd` reads it in CI.
 pub(crate) const PROJECT_ID_ENV: &str = "CURRENTS_PROJECT_ID";
@@ -58,7 +62,7 @@ pub(crate) struct Cli {
 pub(crate) enum Format {
     /// Aligned text for people.
     Table,
-    /// JSON for scripts: the API's `data` exactly as it was received.
+    /// JSON for scripts: the API's `data` exactly as it was received; a list prints one item per line (NDJSON), as it arrives.
     Json,
 }
 
@@ -67,6 +71,23 @@ pub(crate) enum Command {
     /// Query and manage runs.
     #[command(subcommand)]
     Runs(RunsCommand),
+    /// List and show projects.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
+    /// Show an instance: one spec file run on one machine, with its tests.
+    #[command(subcommand)]
+    Instances(InstancesCommand),
+    /// Spec-file metrics of a project over a date range, slowest first unless ordered.
+    SpecFiles(SpecFilesArgs),
+    /// Test metrics of a project over a date range (the tests explorer).
+    Tests(TestsArgs),
+    /// Every result of one test over a date range, newest first.
+    TestResults(TestResultsArgs),
+    /// Print the signature Currents gives a test.
+    Signature(SignatureArgs),
+    /// Manage Actions: rules that skip, quarantine or tag the tests they match.
+    #[command(subcommand)]
+    Actions(ActionsCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -95,6 +116,235 @@ pub(crate) enum RunsCommand {
     Wait(WaitArgs),
     /// Summarise a run's outcome; exit 0 if it passed, 1 if not.
     Summary(RunArg),
+    /// List a project's runs, newest first, as they arrive: NDJSON when piped.
+    List(ListRunsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES)]
+pub(crate) enum ProjectsCommand {
+    /// List the organization's projects, newest first.
+    List(LimitArg),
+    /// Show a project.
+    Get {
+        /// The project id.
+        project_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES)]
+pub(crate) enum InstancesCommand {
+    /// Show an instance with its tests.
+    Get {
+        /// The instance id.
+        instance_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LimitArg {
+    /// Stop after this many items.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListRunsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// A branch name, or a prefix ending in '*'; repeat for several (any may match).
+    #[arg(long = "branch")]
+    pub(crate) branches: Vec<String>,
+    /// Only runs with this tag; repeat for several (all must match, unless --any-tag).
+    #[arg(long = "tag")]
+    pub(crate) tags: Vec<String>,
+    /// Match runs with any of the tags rather than all of them.
+    #[arg(long)]
+    pub(crate) any_tag: bool,
+    /// Only runs whose commit has this author; repeat for several.
+    #[arg(long = "author")]
+    pub(crate) authors: Vec<String>,
+    /// Only runs with this status (any case); repeat for several.
+    #[arg(long = "status", ignore_case = true,
+          value_parser = PossibleValuesParser::new(RunStatusFilter::KNOWN))]
+    pub(crate) statuses: Vec<String>,
+    /// Only runs whose CI build id or commit message contains this text.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// Only runs created at or after this time: RFC 3339, a date, or a duration ago (7d).
+    #[arg(long)]
+    pub(crate) since: Option<TimeArg>,
+    /// Only runs created at or before this time (same forms as --since).
+    #[arg(long)]
+    pub(crate) until: Option<TimeArg>,
+    /// Stop after this many runs.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+/// A date range for metrics, 30 days up to now unless given.
+#[derive(Debug, Args)]
+pub(crate) struct RangeArgs {
+    /// The start: RFC 3339, a date (2026-11-01), or a duration ago (30d).
+    #[arg(long, default_value = "30d")]
+    pub(crate) since: TimeArg,
+    /// The end (same forms as --since); now unless given.
+    #[arg(long)]
+    pub(crate) until: Option<TimeArg>,
+}
+
+/// Filters shared by the metrics commands.
+#[derive(Debug, Args)]
+pub(crate) struct MetricsFilterArgs {
+    /// Only runs with this tag; repeat for several.
+    #[arg(long = "tag")]
+    pub(crate) tags: Vec<String>,
+    /// Only runs on this branch (or prefix ending in '*'); repeat for several.
+    #[arg(long = "branch")]
+    pub(crate) branches: Vec<String>,
+    /// Only this group (browser); repeat for several.
+    #[arg(long = "group")]
+    pub(crate) groups: Vec<String>,
+    /// Only runs whose commit has this author; repeat for several.
+    #[arg(long = "author")]
+    pub(crate) authors: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SpecFilesArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    #[command(flatten)]
+    pub(crate) filters: MetricsFilterArgs,
+    /// The metric to order by.
+    #[arg(long, value_parser = PossibleValuesParser::new(SpecFileOrder::KNOWN))]
+    pub(crate) order: Option<String>,
+    /// Ascending order instead of descending.
+    #[arg(long)]
+    pub(crate) ascending: bool,
+    /// Stop after this many spec files.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    #[command(flatten)]
+    pub(crate) filters: MetricsFilterArgs,
+    /// The metric to order by.
+    #[arg(long, value_parser = PossibleValuesParser::new(TestOrder::KNOWN))]
+    pub(crate) order: Option<String>,
+    /// Ascending order instead of descending.
+    #[arg(long)]
+    pub(crate) ascending: bool,
+    /// Only tests that ran at least this many times.
+    #[arg(long)]
+    pub(crate) min_executions: Option<u32>,
+    /// Stop after this many tests.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestResultsArgs {
+    /// The test's signature (see `currents signature`).
+    pub(crate) signature: String,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    #[command(flatten)]
+    pub(crate) filters: MetricsFilterArgs,
+    /// Stop after this many results.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignatureArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// The spec file's path.
+    #[arg(long)]
+    pub(crate) spec: String,
+    /// The test's title path: describe blocks, then the test; repeat in order.
+    #[arg(long = "title", required = true)]
+    pub(crate) titles: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES)]
+pub(crate) enum ActionsCommand {
+    /// List a project's actions.
+    List(ListActionsArgs),
+    /// Show an action.
+    Get(ActionArg),
+    /// Create an action from a JSON body (CreateActionRequest).
+    Create(CreateActionArgs),
+    /// Change an action with a JSON body (UpdateActionRequest).
+    Update(UpdateActionArgs),
+    /// Archive an action (a soft delete).
+    Delete(DeleteActionArgs),
+    /// Enable a disabled action.
+    Enable(ActionArg),
+    /// Disable an action.
+    Disable(ActionArg),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListActionsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// Only actions in this state; repeat for several.
+    #[arg(long = "status", value_parser = PossibleValuesParser::new(ActionStatus::KNOWN))]
+    pub(crate) statuses: Vec<String>,
+    /// Only actions whose name contains this text.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ActionArg {
+    /// The action id.
+    pub(crate) action_id: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateActionArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// The JSON body: a file, or - for stdin.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UpdateActionArgs {
+    /// The action id.
+    pub(crate) action_id: String,
+    /// The JSON body: a file, or - for stdin.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeleteActionArgs {
+    /// The action id.
+    pub(crate) action_id: String,
+    /// Do not ask for confirmation (required when not on a terminal).
+    #[arg(long, short)]
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +421,31 @@ pub(crate) struct WaitArgs {
     /// The first interval between polls; it grows up to four times this.
     #[arg(long, default_value_t = HumanDuration(WaitOptions::default().poll))]
     pub(crate) poll: HumanDuration,
+}
+
+/// A point in time: RFC 3339 (`2026-11-01T08:00:00Z`), a date (`2026-11-01`, midnight UTC), or
+/// a duration before now (`7d`, `12h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TimeArg(pub(crate) DateTime<Utc>);
+
+impl FromStr for TimeArg {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+            return Ok(TimeArg(at.to_utc()));
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            return Ok(TimeArg(date.and_time(NaiveTime::MIN).and_utc()));
+        }
+        let ago = humantime::parse_duration(value).map_err(|_| {
+            format!(
+                "'{value}' is not a time: use RFC 3339, a date (2026-11-01) or a duration ago (7d)"
+            )
+        })?;
+        let ago = chrono::Duration::from_std(ago).map_err(|error| error.to_string())?;
+        Ok(TimeArg(Utc::now() - ago))
+    }
 }
 
 /// A duration written the way people write it: `500ms`, `10s`, `30m`, `1h 30m`.

@@ -8,6 +8,7 @@ mod commands;
 mod exit;
 mod js_json;
 mod last_run;
+mod listing;
 mod output;
 
 use std::{

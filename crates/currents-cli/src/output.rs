@@ -27,6 +27,18 @@ impl Output {
         }
     }
 
+    /// Any other answer: its `data` as received for scripts, `table` of it for people.
+    pub(crate) fn data<T>(
+        &self,
+        data: &Received<T>,
+        table: impl FnOnce(&T) -> String,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Json => text_out(&format!("{}\n", data.raw())),
+            Format::Table => text_out(&table(data)),
+        }
+    }
+
     pub(crate) fn summary(&self, summary: &RunSummary, run: &Run) -> io::Result<()> {
         match self.format {
             Format::Json => json_out(summary),
@@ -98,6 +110,14 @@ impl Output {
                 }
                 text_out(&text)
             }
+        }
+    }
+
+    /// What a command did, when the API answers no data worth printing.
+    pub(crate) fn done(&self, value: &Value, text: &str) -> io::Result<()> {
+        match self.format {
+            Format::Json => json_out(value),
+            Format::Table => text_out(&format!("{text}\n")),
         }
     }
 
@@ -277,8 +297,16 @@ fn groups_table(run: &Run) -> String {
     table(&header, rows)
 }
 
+/// Labelled lines, the labels aligned: `Name      value`.
+pub(crate) fn fields(rows: &[(&str, String)]) -> String {
+    let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(label, value)| format!("{label:<width$} {value}\n"))
+        .collect()
+}
+
 /// Left-aligned columns with a header, no borders, no trailing spaces.
-fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut table = Table::new();
     table.load_style(NOTHING).force_no_tty().set_header(header);
     for row in rows {

@@ -27,7 +27,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
-pub use open_enum::{ALIASES, OpenEnum, find_open_enums};
+pub use open_enum::{ALIASES, CLOSED, OpenEnum, VARIANT_NAMES, find_open_enums};
 pub use operations::WIRE_PATH;
 
 /// The path at which the including crate exposes the generated `types` module; conversions

@@ -37,7 +37,11 @@ pub(crate) fn consts(prefix: &str, subject: &str, schema: &Value) -> TokenStream
             items.push(quote! { #[doc = #doc] pub const #ident: usize = #value; });
         }
     }
-    for (keyword, name) in [("maximum", "MAXIMUM"), ("minimum", "MINIMUM")] {
+    for (keyword, name) in [
+        ("maximum", "MAXIMUM"),
+        ("minimum", "MINIMUM"),
+        ("default", "DEFAULT"),
+    ] {
         let Some(value) = schema.get(keyword) else {
             continue;
         };
@@ -47,7 +51,7 @@ pub(crate) fn consts(prefix: &str, subject: &str, schema: &Value) -> TokenStream
             (Some("integer"), Some(value), _) => {
                 items.push(quote! { #[doc = #doc] pub const #ident: i64 = #value; });
             }
-            (_, _, Some(value)) => {
+            (Some("number"), _, Some(value)) => {
                 items.push(quote! { #[doc = #doc] pub const #ident: f64 = #value; });
             }
             _ => {}
@@ -80,21 +84,12 @@ pub(crate) fn component_tokens(document: &Value, types: &TypeSpace) -> Result<To
         .into_iter()
         .flatten()
     {
-        let type_name = component.to_upper_camel_case();
-        let properties = schema["properties"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(_, property)| property.get("$ref").is_none())
-            .map(|(name, property)| {
-                consts(&name.to_shouty_snake_case(), &format!("`{name}`"), property)
-            })
-            .filter(|tokens| !tokens.is_empty())
-            .collect::<Vec<_>>();
-        if !properties.is_empty() && has_type(&type_name) {
-            let ident = format_ident!("{type_name}");
-            blocks.push(quote! { impl crate::types::#ident { #( #properties )* } });
-        }
+        object_limits(
+            &component.to_upper_camel_case(),
+            schema,
+            &has_type,
+            &mut blocks,
+        );
         collect_titled(
             &format!("/components/schemas/{component}"),
             schema,
@@ -107,6 +102,32 @@ pub(crate) fn component_tokens(document: &Value, types: &TypeSpace) -> Result<To
         blocks.push(quote! { impl crate::types::#ident { #tokens } });
     }
     Ok(quote!( #( #blocks )* ))
+}
+
+/// The limits of an object type's properties, and of the inline objects among them, whose
+/// types typify names after their place (`RuleActionTag.details` is `RuleActionTagDetails`).
+fn object_limits(
+    type_name: &str,
+    schema: &Value,
+    has_type: &impl Fn(&str) -> bool,
+    blocks: &mut Vec<TokenStream>,
+) {
+    let properties = schema["properties"].as_object().into_iter().flatten();
+    let mut consts_of = Vec::new();
+    for (name, property) in properties.filter(|(_, property)| property.get("$ref").is_none()) {
+        let tokens = consts(&name.to_shouty_snake_case(), &format!("`{name}`"), property);
+        if !tokens.is_empty() {
+            consts_of.push(tokens);
+        }
+        if property.get("properties").is_some() {
+            let nested = format!("{type_name}{}", name.to_upper_camel_case());
+            object_limits(&nested, property, has_type, blocks);
+        }
+    }
+    if !consts_of.is_empty() && has_type(type_name) {
+        let ident = format_ident!("{type_name}");
+        blocks.push(quote! { impl crate::types::#ident { #( #consts_of )* } });
+    }
 }
 
 /// Every titled schema under `node` with constraints and a generated type of its own name. The

@@ -10,6 +10,9 @@
 //! A schema's `x-enum-aliases` object (added by `spec/overlay.json`) maps another spelling to
 //! the listed value it stands for: `{"FAILED": "failed"}`. Both decode to one variant, and the
 //! alias, the spelling production sends, is the one serialised.
+//!
+//! `x-enum-closed: true` exempts a schema: the `op` tag of each `RuleAction` variant must
+//! match exactly, or every action would decode as the first variant.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +27,14 @@ use crate::{Error, TYPES_PATH};
 /// The extension that declares other spellings of an enum's values.
 pub const ALIASES: &str = "x-enum-aliases";
 
+/// The extension that keeps an enum closed: a tag that tells the variants of a `oneOf`
+/// apart must match exactly, and the union stays open through a catch-all variant instead.
+pub const CLOSED: &str = "x-enum-closed";
+
+/// The extension that names the variants where a value is no Rust identifier (`1h`), one
+/// name per `enum` entry (the convention of openapi-generator).
+pub const VARIANT_NAMES: &str = "x-enum-varnames";
+
 /// One open enum: a set of string values, and every place in the document that uses it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenEnum {
@@ -35,10 +46,16 @@ pub struct OpenEnum {
     pub nullable: bool,
     /// JSON pointers of every schema with exactly these values, in document order.
     pub pointers: Vec<String>,
+    /// Whether one of the places is a component schema of its own (`ActionStatus`), whose
+    /// name the enum takes and whose generated type it replaces.
+    pub replaces_component: bool,
     description: Option<String>,
     format: Option<String>,
     /// The schema's `x-` keys; typify compares them too when it looks for a conversion.
     extensions: Map<String, Value>,
+    /// The schemas typify sees for this enum, one per distinct place: several when places
+    /// that share a `title` list different values (see [`find_open_enums`]).
+    keys: Vec<SchemaObject>,
 }
 
 /// One variant: the value the spec lists for it, and the other spelling production sends.
@@ -57,8 +74,61 @@ impl Variant {
 }
 
 impl OpenEnum {
+    /// Every schema typify will meet for this enum, to swap each for it.
+    pub(crate) fn schema_keys(&self) -> &[SchemaObject] {
+        &self.keys
+    }
+
+    /// Takes in an enum with the same title: its values (the union, in order), aliases and
+    /// places. One vocabulary named once must decode every value any of its places lists.
+    fn absorb(&mut self, other: OpenEnum) -> Result<(), Error> {
+        let conflict = |reason: String| Error::Enum {
+            pointer: other.pointers[0].clone(),
+            reason,
+        };
+        if self.nullable != other.nullable {
+            return Err(conflict(format!(
+                "it shares its title with {} but differs in being nullable",
+                self.pointers[0]
+            )));
+        }
+        for value in &other.values {
+            if !self.values.contains(value) {
+                self.values.push(value.clone());
+            }
+        }
+        let theirs = other.extensions.get(ALIASES).and_then(Value::as_object);
+        for (alias, listed) in theirs.into_iter().flatten() {
+            let ours = self
+                .extensions
+                .entry(ALIASES)
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Some(ours) = ours.as_object_mut() else {
+                return Err(conflict(format!("{ALIASES} must be an object")));
+            };
+            match ours.get(alias) {
+                Some(known) if known != listed => {
+                    return Err(conflict(format!(
+                        "alias '{alias}' stands for {known} at {} but for {listed} here",
+                        self.pointers[0]
+                    )));
+                }
+                _ => {
+                    ours.insert(alias.clone(), listed.clone());
+                }
+            }
+        }
+        self.pointers.extend(other.pointers);
+        for key in other.keys {
+            if !self.keys.contains(&key) {
+                self.keys.push(key);
+            }
+        }
+        Ok(())
+    }
+
     /// The schema typify compares against; it ignores metadata such as `description`.
-    pub(crate) fn schema_key(&self) -> SchemaObject {
+    fn schema_key(&self) -> SchemaObject {
         let instance_type = if self.nullable {
             SingleOrVec::Vec(vec![InstanceType::String, InstanceType::Null])
         } else {
@@ -99,6 +169,7 @@ impl OpenEnum {
         let variants = self.variants()?;
         let idents = variants.iter().map(|v| &v.ident).collect::<Vec<_>>();
         let wire = variants.iter().map(Variant::wire).collect::<Vec<_>>();
+        let wire = &wire;
         let variant_docs = variants.iter().map(|variant| match &variant.production {
             Some(production) => format!(
                 "`{production}`, as production sends it; the docs spell it `{}`.",
@@ -141,6 +212,9 @@ impl OpenEnum {
             }
 
             impl #name {
+                /// Every value this version of the spec lists, as it is sent.
+                pub const KNOWN: &'static [&'static str] = &[ #( #wire ),* ];
+
                 /// The value as it is sent: production's spelling where it differs from the
                 /// docs', and an unknown value as it was received.
                 pub fn as_str(&self) -> &str {
@@ -231,12 +305,22 @@ impl OpenEnum {
                 )));
             }
         }
+        let names = self.extensions.get(VARIANT_NAMES).and_then(Value::as_array);
+        if names.is_some_and(|names| names.len() != self.values.len()) {
+            return Err(reject(format!(
+                "{VARIANT_NAMES} must name each of the {} values of `enum`",
+                self.values.len()
+            )));
+        }
         let mut seen = BTreeMap::new();
         self.values
             .iter()
-            .filter(|value| !production.values().any(|alias| alias == value))
-            .map(|value| {
-                let ident = value.to_upper_camel_case();
+            .enumerate()
+            .filter(|(_, value)| !production.values().any(|alias| alias == value))
+            .map(|(index, value)| {
+                let ident = names
+                    .and_then(|names| names[index].as_str())
+                    .map_or_else(|| value.to_upper_camel_case(), str::to_owned);
                 if ident == "Unknown" {
                     return Err(reject(format!(
                         "value '{value}' would shadow the Unknown variant"
@@ -276,12 +360,34 @@ pub fn find_open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
         let candidate = open_enum_at(document, &pointer, schema);
         match merged
             .iter_mut()
-            .find(|known| known.schema_key() == candidate.schema_key())
+            .find(|known| known.keys[0] == candidate.keys[0])
         {
             Some(known) => known.pointers.push(pointer),
             None => merged.push(candidate),
         }
     }
+    // Places with the same title are one vocabulary, even where their lists differ.
+    let title_of = |open_enum: &OpenEnum| {
+        open_enum.pointers.iter().find_map(|pointer| {
+            document
+                .pointer(pointer)
+                .and_then(|schema| schema.get("title"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+    };
+    let mut titled: Vec<OpenEnum> = Vec::new();
+    for open_enum in merged {
+        let title = title_of(&open_enum);
+        match titled
+            .iter_mut()
+            .find(|known| title.is_some() && title_of(known) == title)
+        {
+            Some(known) => known.absorb(open_enum)?,
+            None => titled.push(open_enum),
+        }
+    }
+    let mut merged = titled;
 
     let component_names: Vec<String> = document
         .pointer("/components/schemas")
@@ -293,15 +399,41 @@ pub fn find_open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut taken = component_names;
+    let mut taken: Vec<String> = Vec::new();
     for open_enum in &mut merged {
+        // A component of its own names the type; then a `title`; then the places it is used.
+        let component =
+            open_enum
+                .pointers
+                .iter()
+                .find_map(|pointer| match from_pointer(pointer).as_slice() {
+                    [components, schemas, name]
+                        if components == "components" && schemas == "schemas" =>
+                    {
+                        Some(name.to_upper_camel_case())
+                    }
+                    _ => None,
+                });
+        let title = open_enum.pointers.iter().find_map(|pointer| {
+            document
+                .pointer(pointer)
+                .and_then(|schema| schema.get("title"))
+                .and_then(Value::as_str)
+                .map(str::to_upper_camel_case)
+        });
         let names = open_enum
             .pointers
             .iter()
             .map(|pointer| type_name_at(document, pointer))
             .collect::<Vec<_>>();
-        open_enum.name = shared_suffix(&names).unwrap_or_else(|| names[0].clone());
-        if taken.contains(&open_enum.name) {
+        open_enum.replaces_component = component.is_some();
+        open_enum.name = component
+            .or(title)
+            .or_else(|| shared_suffix(&names))
+            .unwrap_or_else(|| names[0].clone());
+        let clashes = taken.contains(&open_enum.name)
+            || (!open_enum.replaces_component && component_names.contains(&open_enum.name));
+        if clashes {
             return Err(Error::Enum {
                 pointer: open_enum.pointers[0].clone(),
                 reason: format!("its type name {} is already taken", open_enum.name),
@@ -343,7 +475,8 @@ fn walk<'a>(node: &'a Value, pointer: &mut Vec<String>, found: &mut Vec<(String,
     match node {
         Value::Object(map) => {
             let is_string_enum = map.get("type").and_then(Value::as_str) == Some("string")
-                && map.get("enum").is_some_and(Value::is_array);
+                && map.get("enum").is_some_and(Value::is_array)
+                && map.get(CLOSED) != Some(&Value::Bool(true));
             if is_string_enum {
                 found.push((to_pointer(pointer), node));
             }
@@ -368,7 +501,7 @@ fn walk<'a>(node: &'a Value, pointer: &mut Vec<String>, found: &mut Vec<(String,
 
 fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
     let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
-    OpenEnum {
+    let mut open_enum = OpenEnum {
         name: type_name_at(document, pointer),
         values: schema["enum"]
             .as_array()
@@ -379,6 +512,7 @@ fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
             .collect(),
         nullable: schema.get("nullable").and_then(Value::as_bool) == Some(true),
         pointers: vec![pointer.to_owned()],
+        replaces_component: false,
         description: text("description"),
         format: text("format"),
         extensions: schema
@@ -388,13 +522,17 @@ fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
             .filter(|(key, _)| key.starts_with("x-"))
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect(),
-    }
+        keys: Vec::new(),
+    };
+    open_enum.keys.push(open_enum.schema_key());
+    open_enum
 }
 
 /// Names a schema location: the component (or the operation, for inline schemas under
 /// `paths`) followed by each property on the way down, and `Item` for array items.
 fn type_name_at(document: &Value, pointer: &str) -> String {
     let tokens = from_pointer(pointer);
+    let tokens_all = tokens.clone();
     let (base, rest) = match tokens.as_slice() {
         [first, _, name, rest @ ..] if first == "components" => (name.clone(), rest),
         [first, path, method, rest @ ..] if first == "paths" => {
@@ -409,8 +547,22 @@ fn type_name_at(document: &Value, pointer: &str) -> String {
     };
     let mut name = base.to_upper_camel_case();
     let mut tokens = rest.iter();
+    let mut at = tokens_before(&tokens_all, rest);
     while let Some(token) = tokens.next() {
+        at.push(token.clone());
         match token.as_str() {
+            // An inline parameter is named by its own name: `GetSpecFilesOrder`.
+            "parameters" => {
+                if let Some(index) = tokens.next() {
+                    at.push(index.clone());
+                    let parameter_name = document
+                        .pointer(&to_pointer(&at))
+                        .and_then(|parameter| parameter.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    name.push_str(&parameter_name.trim_end_matches("[]").to_upper_camel_case());
+                }
+            }
             "properties" => {
                 if let Some(property) = tokens.next() {
                     name.push_str(&property.to_upper_camel_case());
@@ -421,6 +573,11 @@ fn type_name_at(document: &Value, pointer: &str) -> String {
         }
     }
     name
+}
+
+/// The tokens of `all` before its tail `rest`.
+fn tokens_before(all: &[String], rest: &[String]) -> Vec<String> {
+    all[..all.len() - rest.len()].to_vec()
 }
 
 /// The PascalCase words that every name ends with, if there are any.
@@ -499,6 +656,40 @@ mod tests {
     }
 
     #[test]
+    fn places_with_one_title_share_one_type_with_every_value() {
+        let document = serde_json::json!({
+            "components": { "schemas": {
+                "Run": { "properties": { "status": { "type": "string", "title": "RunStatus",
+                    "enum": ["passed", "failed", "errored"] } } },
+                "RunFeedItem": { "properties": { "status": { "type": "string", "title": "RunStatus",
+                    "enum": ["passed", "failed", "FAILED"], "x-enum-aliases": { "FAILED": "failed" } } } },
+                "ActionStatus": { "type": "string", "enum": ["active"] }
+            }}
+        });
+        let found = find_open_enums(&document).expect("one vocabulary");
+        let status = found
+            .iter()
+            .find(|e| e.name == "RunStatus")
+            .expect("RunStatus");
+        assert_eq!(status.values, ["passed", "failed", "errored", "FAILED"]);
+        assert_eq!(
+            status.schema_keys().len(),
+            2,
+            "each place is swapped for the type"
+        );
+        let variants = status.variants().expect("variants");
+        assert_eq!(
+            variants.iter().map(Variant::wire).collect::<Vec<_>>(),
+            ["passed", "FAILED", "errored"]
+        );
+        let action = found
+            .iter()
+            .find(|e| e.name == "ActionStatus")
+            .expect("a component enum");
+        assert!(action.replaces_component);
+    }
+
+    #[test]
     fn a_value_named_unknown_is_refused() {
         let document = serde_json::json!({
             "components": { "schemas": { "Job": { "properties": {
@@ -540,7 +731,7 @@ mod tests {
             ]
         );
         // typify looks conversions up by the whole schema, extensions included.
-        assert!(found[0].schema_key().extensions.contains_key(ALIASES));
+        assert!(found[0].schema_keys()[0].extensions.contains_key(ALIASES));
     }
 
     #[test]

@@ -4,7 +4,8 @@ use progenitor::{GenerationSettings, InterfaceStyle, TagStyle, TypeImpl};
 
 use crate::OpenEnum;
 
-/// `PartialEq` on every type, and each string enum swapped for its open counterpart. The
+/// `PartialEq` on every type, and each string enum swapped for its open counterpart (a
+/// component that is a string enum is replaced by it as a whole). The
 /// positional interface, because the builder one also generates a builder for every type,
 /// which nothing here uses.
 pub(crate) fn generation_settings(open_enums: &[OpenEnum]) -> GenerationSettings {
@@ -14,11 +15,20 @@ pub(crate) fn generation_settings(open_enums: &[OpenEnum]) -> GenerationSettings
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq");
     for open_enum in open_enums {
-        settings.with_conversion(
-            open_enum.schema_key(),
-            open_enum.rust_type(),
-            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
-        );
+        if open_enum.replaces_component {
+            settings.with_replacement(
+                &open_enum.name,
+                open_enum.rust_type(),
+                [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+            );
+        }
+        for key in open_enum.schema_keys() {
+            settings.with_conversion(
+                key.clone(),
+                open_enum.rust_type(),
+                [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+            );
+        }
     }
     settings
 }

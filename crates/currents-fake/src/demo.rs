@@ -8,9 +8,11 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use currents_api::types::{
-    Run, RunCancellation, RunCompletionState, RunGroup, RunGroupPlatform, RunGroupTests, RunMeta,
-    RunMetaCommit, RunMetaFramework, RunMetaPr, RunSpec, RunSpecResults,
-    RunSpecResultsScreenshotsItem, RunSpecResultsStats, RunStatus, RunTimeout,
+    Action, ActionStatus, ConditionOperator, ConditionType, RuleAction, RuleMatcher,
+    RuleMatcherCondition, RuleMatcherConditionValue, Run, RunCancellation, RunCompletionState,
+    RunGroup, RunGroupPlatform, RunGroupTests, RunMeta, RunMetaCommit, RunMetaFramework, RunMetaPr,
+    RunSpec, RunSpecResults, RunSpecResultsScreenshotsItem, RunSpecResultsStats, RunStatus,
+    RunTimeout,
 };
 use rand::{RngExt, SeedableRng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
@@ -73,6 +75,78 @@ pub fn demo_runs(count: usize, seed: u64) -> Vec<FakeRun> {
             generate(&mut rng, index, outcome, specs)
         })
         .collect()
+}
+
+/// Actions of the first demo project, one in each state of the lifecycle: active, disabled,
+/// archived and expired. The same every time.
+pub fn demo_actions() -> Vec<(String, Action)> {
+    let project = DEMO_PROJECTS[0].to_owned();
+    let at = base_time();
+    let action = |n: u64, name: &str, rule: RuleAction, status: ActionStatus| {
+        let mut action = Action {
+            action_id: format!("{:08x}{n:016x}", at.timestamp()),
+            name: name.to_owned(),
+            description: Some(format!("Demo action: {name}")),
+            action: vec![rule],
+            matcher: RuleMatcher::all([RuleMatcherCondition::new(
+                ConditionType::Title,
+                ConditionOperator::Inc,
+                RuleMatcherConditionValue::String(
+                    name.split(' ').next_back().unwrap_or(name).into(),
+                ),
+            )]),
+            status: ActionStatus::Active,
+            created_at: at + Duration::days(n as i64),
+            created_by: "dana@example.com".to_owned(),
+            updated_at: None,
+            updated_by: None,
+            disabled_at: None,
+            disabled_by: None,
+            archived_at: None,
+            archived_by: None,
+            expires_after: None,
+        };
+        match status {
+            ActionStatus::Disabled => {
+                action.disabled_at = Some(action.created_at + Duration::hours(1));
+                action.disabled_by = Some("dana@example.com".into());
+            }
+            ActionStatus::Archived => {
+                action.archived_at = Some(action.created_at + Duration::hours(1));
+                action.archived_by = Some("dana@example.com".into());
+            }
+            // It reads as expired because its expiry has passed.
+            ActionStatus::Expired => {
+                action.expires_after = Some(action.created_at + Duration::days(1))
+            }
+            _ => {}
+        }
+        if status != ActionStatus::Expired {
+            action.status = status;
+        }
+        (project.clone(), action)
+    };
+    vec![
+        action(
+            1,
+            "skip flaky checkout",
+            RuleAction::skip(),
+            ActionStatus::Active,
+        ),
+        action(
+            2,
+            "quarantine login",
+            RuleAction::quarantine(),
+            ActionStatus::Disabled,
+        ),
+        action(
+            3,
+            "tag search",
+            RuleAction::tag(["slow"]),
+            ActionStatus::Archived,
+        ),
+        action(4, "skip export", RuleAction::skip(), ActionStatus::Expired),
+    ]
 }
 
 /// One completed, failed run with `specs` specs, for benchmarks and size tests.
@@ -383,6 +457,23 @@ mod tests {
             runs[1..]
                 .iter()
                 .all(|r| serde_json::to_vec(&r.run).map_or(0, |b| b.len()) < 100_000)
+        );
+    }
+
+    #[test]
+    fn demo_actions_read_in_every_state_of_the_lifecycle() {
+        let mut actions = crate::actions::Actions::default();
+        for (project, action) in demo_actions() {
+            actions.insert(project, action);
+        }
+        let statuses = actions
+            .list(DEMO_PROJECTS[0], &[], None, chrono::Utc::now())
+            .into_iter()
+            .map(|action| action.status.to_string())
+            .collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(
+            statuses.into_iter().collect::<Vec<_>>(),
+            ["active", "archived", "disabled", "expired"]
         );
     }
 }

@@ -3,7 +3,8 @@
 //! Faults model what goes wrong between a client and Currents: throttling and outages
 //! (a status, with `Retry-After`), slowness, dropped connections, bodies cut short by a proxy,
 //! garbage, decompression bombs, and the worst case for retries: the operation was applied but
-//! its answer was lost.
+//! its answer was lost. Paging faults model a list that answers wrongly: `has_more` that lies,
+//! a repeated cursor, a short page.
 
 use std::{collections::VecDeque, io::Write as _, str::FromStr, time::Duration};
 
@@ -16,7 +17,7 @@ use axum::{
 };
 use flate2::{Compression, write::GzEncoder};
 
-use crate::{ApiError, Operation, routes::operation_of, server::App};
+use crate::{ApiError, Operation, paging::PageFault, routes::operation_of, server::App};
 
 /// A `Retry-After` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,14 +58,17 @@ pub enum Fault {
     AppliedThenStatus(u16),
     /// Apply the operation, then close the connection without answering.
     AppliedThenClose,
+    /// Answer a list request with this paging fault; other operations ignore it.
+    Page(PageFault),
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// Parses `status:503`, `status:429:retry-after=2`, `delay:2s` (ms or s), `close`,
-    /// `truncate:100`, `garbage`, `empty`, `gzip-bomb:104857600`, `applied-then:502` and
-    /// `applied-then-close`.
+    /// `truncate:100`, `garbage`, `empty`, `gzip-bomb:104857600`, `applied-then:502`,
+    /// `applied-then-close`, and the paging faults `lying-has-more`, `repeated-cursor` and
+    /// `short-page:3`.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let mut parts = value.split(':');
         let kind = parts.next().unwrap_or_default();
@@ -103,6 +107,9 @@ impl FromStr for Fault {
             "gzip-bomb" => Fault::GzipBomb(number(arg)? as usize),
             "applied-then" => Fault::AppliedThenStatus(number(arg)? as u16),
             "applied-then-close" => Fault::AppliedThenClose,
+            "lying-has-more" => Fault::Page(PageFault::LyingHasMore),
+            "repeated-cursor" => Fault::Page(PageFault::RepeatedCursor),
+            "short-page" => Fault::Page(PageFault::ShortPage(number(arg)? as usize)),
             _ => return Err(format!("unknown fault '{value}'")),
         })
     }
@@ -116,7 +123,13 @@ pub(crate) async fn inject(State(app): State<App>, request: Request, next: Next)
     let Some(fault) = app.next_fault(operation) else {
         return next.run(request).await;
     };
+    let mut request = request;
     match fault {
+        Fault::Page(page) => {
+            // The handler applies it: only it knows the page.
+            request.extensions_mut().insert(page);
+            next.run(request).await
+        }
         Fault::Status {
             status,
             retry_after,

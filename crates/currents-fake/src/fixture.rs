@@ -24,7 +24,8 @@ pub struct RunFixture {
     status: String,
     branch: String,
     tags: Vec<String>,
-    hour: u32,
+    author: Option<String>,
+    created_at: DateTime<Utc>,
     specs: Vec<RunSpec>,
     github: Option<(String, u64)>,
 }
@@ -38,7 +39,8 @@ impl RunFixture {
             status: "passed".into(),
             branch: "main".into(),
             tags: Vec::new(),
-            hour: 9,
+            author: None,
+            created_at: at(9, 0),
             specs: Vec::new(),
             github: None,
         }
@@ -72,15 +74,29 @@ impl RunFixture {
 
     /// The hour of 2026-11-01 the run was created at; later runs are "more recent".
     pub fn created_hour(mut self, hour: u32) -> Self {
-        self.hour = hour.min(23);
+        self.created_at = at(hour.min(23), 0);
         self
     }
 
-    /// A finished spec with three tests on `machine`, of which `failures` failed.
+    /// The time the run was created, for runs that need more than an hour apart.
+    pub fn created_at(mut self, at: DateTime<Utc>) -> Self {
+        self.created_at = at;
+        self
+    }
+
+    /// The commit's author name.
+    pub fn author(mut self, name: impl Into<String>) -> Self {
+        self.author = Some(name.into());
+        self
+    }
+
+    /// A finished spec with three tests on `machine`, of which `failures` failed. Its
+    /// instance id is `<run id>-i<n>` for the `n`th spec.
     pub fn spec(mut self, machine: impl Into<String>, failures: i64) -> Self {
         let n = self.specs.len();
         self.specs.push(RunSpec {
             spec: Some(format!("spec-{n}.cy.ts")),
+            instance_id: Some(format!("{}-i{n}", self.id)),
             machine_id: Some(machine.into()),
             claimed_at: Some(at(10, 0)),
             completed_at: Some(at(10, 1)),
@@ -117,13 +133,14 @@ impl RunFixture {
                 ci_build_id: Some(format!("build-{}", self.id)),
                 commit: Some(RunMetaCommit {
                     branch: Some(self.branch),
+                    author_name: self.author,
                     ..RunMetaCommit::default()
                 }),
                 ..RunMeta::default()
             }),
             run_id: self.id,
             project_id: self.project,
-            created_at: at(self.hour, 0),
+            created_at: self.created_at,
             completion_state: completion,
             status,
             tags: self.tags,

@@ -1,8 +1,11 @@
 //! A stateful local Currents REST API, for development and tests.
 //!
-//! It serves the six run operations of the Currents REST API under `/v1`, following the
-//! semantics of the Currents docs: a cancel changes what the next get returns, a reset clears
-//! failed specs, a delete removes the run from every operation. Tests start a [`FakeServer`] on
+//! It serves every operation of the Currents REST API under `/v1` over one data set, following
+//! the semantics of the Currents docs: a cancel changes what the next get returns, a reset
+//! clears failed specs, a delete removes the run from every operation (the project's run list
+//! included); projects, instances and the spec-file and test metrics are derived from the same
+//! runs; actions keep their lifecycle. Lists paginate as Currents does, and paging faults can
+//! be injected. Tests start a [`FakeServer`] on
 //! an ephemeral port, point a client at [`FakeServer::base_url`], and then inspect both the
 //! stored runs and the [`RecordedRequest`]s the client sent.
 //!
@@ -17,13 +20,17 @@
 
 #![warn(missing_docs)]
 
+mod actions;
 mod check;
 mod data;
 pub mod demo;
+mod derived;
 mod document;
 mod faults;
+mod feed;
 mod fixture;
 mod handlers;
+mod paging;
 mod requests;
 mod respond;
 mod routes;
@@ -36,6 +43,7 @@ pub use data::{DataError, load_runs};
 pub use document::Spelling;
 pub use faults::{Fault, RetryAfter, gzip_bomb_len, parse_fault_flag};
 pub use fixture::RunFixture;
+pub use paging::PageFault;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};
 pub use server::{DEFAULT_API_KEY, DEFAULT_BIND, FakeServer, FakeServerBuilder, serve};

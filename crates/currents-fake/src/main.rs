@@ -39,7 +39,9 @@ struct Args {
     /// Queue a fault for an operation, used by its next request: OPERATION=FAULT, such as
     /// getRun=status:503, getRun=status:429:retry-after=2, findRun=delay:2s, cancelRun=close,
     /// getRun=truncate:100, getRun=garbage, getRun=empty, getRun=gzip-bomb:104857600,
-    /// resetRun=applied-then:502 or deleteRun=applied-then-close. Repeat to queue more.
+    /// resetRun=applied-then:502 or deleteRun=applied-then-close; and the paging faults
+    /// listProjectRuns=lying-has-more, listProjects=repeated-cursor or getSpecFiles=short-page:3.
+    /// Repeat to queue more.
     #[arg(long = "fault", value_parser = parse_fault_flag)]
     faults: Vec<(Operation, Fault)>,
 }
@@ -47,6 +49,12 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    // Demo data comes with actions in every state; a data file has runs only.
+    let actions = if args.data.is_none() {
+        demo::demo_actions()
+    } else {
+        Vec::new()
+    };
     let runs = match &args.data {
         Some(path) => {
             let loaded = std::fs::read_to_string(path)
@@ -93,6 +101,7 @@ async fn main() -> ExitCode {
         args.api_key,
         args.spelling,
         runs,
+        actions,
         args.faults,
         shutdown_signal(),
     )

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Router,
+    Extension, Router,
     body::Bytes,
     extract::{Path, RawQuery, Request, State, rejection::PathRejection},
     http::{HeaderMap, StatusCode},
@@ -19,7 +19,13 @@ use currents_api::{
 };
 use tower_http::compression::CompressionLayer;
 
-use crate::{ApiError, check, faults, handlers, requests::record_and_authorize, server::App};
+use crate::{
+    ApiError, check, faults,
+    handlers::{actions, projects, results, runs},
+    paging::PageFault,
+    requests::record_and_authorize,
+    server::App,
+};
 
 pub(crate) type Answer = Result<Response, ApiError>;
 
@@ -30,9 +36,19 @@ pub(crate) fn router(app: App) -> Router {
                             headers: HeaderMap,
                             path: Result<Path<Vec<(String, String)>>, PathRejection>,
                             RawQuery(query): RawQuery,
+                            fault: Option<Extension<PageFault>>,
                             body: Bytes| async move {
-            answer(&app, operation, &headers, path, query.as_deref(), &body)
-                .unwrap_or_else(IntoResponse::into_response)
+            let fault = fault.map(|Extension(fault)| fault);
+            answer(
+                &app,
+                operation,
+                &headers,
+                path,
+                query.as_deref(),
+                &body,
+                fault,
+            )
+            .unwrap_or_else(IntoResponse::into_response)
         };
         let route = routes.remove(operation.path()).unwrap_or_default();
         routes.insert(
@@ -72,6 +88,7 @@ fn answer(
     path: Result<Path<Vec<(String, String)>>, PathRejection>,
     query: Option<&str>,
     body: &[u8],
+    fault: Option<PageFault>,
 ) -> Answer {
     let Path(path) =
         path.map_err(|rejection| ApiError::bad_request(format!("invalid path: {rejection}")))?;
@@ -85,12 +102,28 @@ fn answer(
         body,
     };
     match operation {
-        Operation::GetRun => handlers::get_run(app, headers, read(&parts)?),
-        Operation::FindRun => handlers::find_run(app, headers, read(&parts)?),
-        Operation::DeleteRun => handlers::delete_run(app, read(&parts)?),
-        Operation::CancelRun => handlers::cancel_run(app, read(&parts)?),
-        Operation::ResetRun => handlers::reset_run(app, read(&parts)?),
-        Operation::CancelRunByGithubCi => handlers::cancel_run_by_github_ci(app, read(&parts)?),
+        Operation::GetRun => runs::get_run(app, headers, read(&parts)?),
+        Operation::FindRun => runs::find_run(app, headers, read(&parts)?),
+        Operation::DeleteRun => runs::delete_run(app, read(&parts)?),
+        Operation::CancelRun => runs::cancel_run(app, read(&parts)?),
+        Operation::ResetRun => runs::reset_run(app, read(&parts)?),
+        Operation::CancelRunByGithubCi => runs::cancel_run_by_github_ci(app, read(&parts)?),
+        Operation::ListProjects => projects::list(app, read(&parts)?, fault),
+        Operation::GetProject => projects::get(app, read(&parts)?),
+        Operation::ListProjectRuns => projects::runs(app, headers, read(&parts)?, fault),
+        Operation::GetProjectInsights => projects::insights(app, read(&parts)?),
+        Operation::GetInstance => results::instance(app, read(&parts)?),
+        Operation::GetSpecFiles => results::spec_files_page(app, read(&parts)?, fault),
+        Operation::GetTestsExplorer => results::tests_page(app, read(&parts)?, fault),
+        Operation::GetTestResults => results::test_results(app, read(&parts)?, fault),
+        Operation::GetTestSignature => results::test_signature(app, read(&parts)?),
+        Operation::ListActions => actions::list(app, read(&parts)?),
+        Operation::CreateAction => actions::create(app, read(&parts)?),
+        Operation::GetAction => actions::get(app, read(&parts)?),
+        Operation::UpdateAction => actions::update(app, read(&parts)?),
+        Operation::DeleteAction => actions::delete(app, read(&parts)?),
+        Operation::EnableAction => actions::enable(app, read(&parts)?),
+        Operation::DisableAction => actions::disable(app, read(&parts)?),
     }
 }
 

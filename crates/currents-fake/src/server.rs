@@ -6,7 +6,7 @@ use std::{
     thread,
 };
 
-use currents_api::types::{Run, RunPwLastRun};
+use currents_api::types::{Action, CreateActionRequest, Project, Run, RunPwLastRun};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -21,6 +21,14 @@ pub const DEFAULT_API_KEY: &str = "currents-fake-dev-key";
 /// The spec's "Local development" server address.
 pub const DEFAULT_BIND: &str = "127.0.0.1:4000";
 
+/// The requests received: each one, unless told not to keep them, and how many per operation.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    keep: bool,
+    kept: Vec<RecordedRequest>,
+    counts: std::collections::HashMap<Option<Operation>, usize>,
+}
+
 /// The state shared by every handler.
 #[derive(Debug, Clone)]
 pub(crate) struct App(Arc<Shared>);
@@ -30,7 +38,7 @@ struct Shared {
     api_key: String,
     spelling: Spelling,
     store: Mutex<Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<RequestLog>,
     faults: Mutex<Faults>,
 }
 
@@ -39,14 +47,22 @@ impl App {
         api_key: String,
         spelling: Spelling,
         runs: impl IntoIterator<Item = FakeRun>,
+        actions: impl IntoIterator<Item = (String, Action)>,
+        keep: bool,
     ) -> Self {
         let mut store = Store::default();
         runs.into_iter().for_each(|run| store.insert(run));
+        for (project_id, action) in actions {
+            store.actions.insert(project_id, action);
+        }
         App(Arc::new(Shared {
             api_key,
             spelling,
             store: Mutex::new(store),
-            requests: Mutex::default(),
+            requests: Mutex::new(RequestLog {
+                keep,
+                ..RequestLog::default()
+            }),
             faults: Mutex::default(),
         }))
     }
@@ -77,13 +93,24 @@ impl App {
         render(&schema, typed, stored.given.as_ref(), self.0.spelling)
     }
 
+    /// A stored run as an item of listProjectRuns: the run without its specs, with its cursor.
+    pub(crate) fn feed_item(&self, stored: &FakeRun, cursor: String) -> Value {
+        let mut item = self.run_document(stored, None);
+        if let Some(fields) = item.as_object_mut() {
+            fields.remove("specs");
+            fields.remove("pwLastRun");
+            fields.insert("cursor".into(), Value::String(cursor));
+        }
+        item
+    }
+
     // A panicking test thread must not make the fake unusable for the assertions that follow,
     // so a poisoned lock is taken over rather than propagated.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.0.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+    pub(crate) fn requests(&self) -> MutexGuard<'_, RequestLog> {
         self.0
             .requests
             .lock()
@@ -91,7 +118,11 @@ impl App {
     }
 
     pub(crate) fn record(&self, request: RecordedRequest) {
-        self.requests().push(request);
+        let mut log = self.requests();
+        *log.counts.entry(request.operation).or_default() += 1;
+        if log.keep {
+            log.kept.push(request);
+        }
     }
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
@@ -103,16 +134,19 @@ impl App {
     }
 }
 
-/// Serves the fake on `listener` until `shutdown` completes, with `faults` queued.
+/// Serves the fake on `listener` until `shutdown` completes, with `faults` queued. `actions`
+/// are (project id, action) pairs.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     api_key: String,
     spelling: Spelling,
     runs: Vec<FakeRun>,
+    actions: Vec<(String, Action)>,
     faults: Vec<(Operation, Fault)>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = App::new(api_key, spelling, runs);
+    // Nothing reads a served fake's requests, so they are counted, not kept.
+    let app = App::new(api_key, spelling, runs, actions, false);
     faults
         .into_iter()
         .for_each(|(operation, fault)| app.faults().push(operation, fault));
@@ -147,9 +181,32 @@ pub struct FakeServerBuilder {
     api_key: Option<String>,
     spelling: Spelling,
     runs: Vec<FakeRun>,
+    projects: Vec<Project>,
+    actions: Vec<(String, Action)>,
+    forget_requests: bool,
 }
 
 impl FakeServerBuilder {
+    /// Projects to serve besides those the runs name (a project with no runs yet, say, or a
+    /// project's own name).
+    pub fn projects(mut self, projects: impl IntoIterator<Item = Project>) -> Self {
+        self.projects.extend(projects);
+        self
+    }
+
+    /// Count requests but do not keep them: for long runs (benchmarks), whose log would
+    /// otherwise grow with every request.
+    pub fn forget_requests(mut self) -> Self {
+        self.forget_requests = true;
+        self
+    }
+
+    /// Actions to serve from the start, as (project id, action) pairs.
+    pub fn actions(mut self, actions: impl IntoIterator<Item = (String, Action)>) -> Self {
+        self.actions.extend(actions);
+        self
+    }
+
     /// The API key to require instead of [`DEFAULT_API_KEY`].
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
@@ -185,7 +242,14 @@ impl FakeServerBuilder {
             self.api_key.unwrap_or_else(|| DEFAULT_API_KEY.to_owned()),
             self.spelling,
             self.runs,
+            self.actions,
+            !self.forget_requests,
         );
+        for project in self.projects {
+            app.store()
+                .projects
+                .insert(project.project_id.clone(), project);
+        }
         let (shutdown, stopped) = oneshot::channel::<()>();
         let served = app.clone();
         let thread = thread::Builder::new()
@@ -265,24 +329,44 @@ impl FakeServer {
             .collect()
     }
 
+    /// Deletes a run, as deleteRun would; false if there was no such run.
+    pub fn remove_run(&self, run_id: &str) -> bool {
+        self.app.store().delete(run_id).is_ok()
+    }
+
     /// Changes a stored run in place, for example to complete it while a client waits.
     /// Returns false if there is no such run.
     pub fn update_run(&self, run_id: &str, change: impl FnOnce(&mut Run)) -> bool {
+        self.app.store().update(run_id, change)
+    }
+
+    /// Creates an action in a project, as createAction would, and returns it.
+    pub fn create_action(&self, project_id: &str, request: CreateActionRequest) -> Action {
         self.app
             .store()
-            .run_mut(run_id)
-            .map(|stored| change(&mut stored.run))
-            .is_some()
+            .actions
+            .create(project_id, request, chrono::Utc::now())
     }
 
-    /// Every request received so far, in order.
+    /// An action by id, as it reads now; `None` if there is no such action.
+    pub fn action(&self, action_id: &str) -> Option<Action> {
+        self.app
+            .store()
+            .actions
+            .get(action_id, chrono::Utc::now())
+            .ok()
+    }
+
+    /// Every request received so far, in order (none, if the fake was told not to keep them).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.app.requests().clone()
+        self.app.requests().kept.clone()
     }
 
-    /// Forgets the requests received so far.
+    /// Forgets the requests received so far, and their counts.
     pub fn clear_requests(&self) {
-        self.app.requests().clear();
+        let mut log = self.app.requests();
+        log.kept.clear();
+        log.counts.clear();
     }
 
     /// Queues a fault for the next request of `operation` that has no earlier fault queued.
@@ -304,9 +388,10 @@ impl FakeServer {
     pub fn request_count(&self, operation: Operation) -> usize {
         self.app
             .requests()
-            .iter()
-            .filter(|request| request.operation == Some(operation))
-            .count()
+            .counts
+            .get(&Some(operation))
+            .copied()
+            .unwrap_or(0)
     }
 }
 

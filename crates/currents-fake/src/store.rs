@@ -3,15 +3,24 @@
 //! Every operation takes the whole store under one lock in the server, so each one is atomic:
 //! two racing cancels of the same run see it running at most once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    ops::Bound,
+};
 
 use chrono::{DateTime, Utc};
 use currents_api::types::{
-    BranchFilterQueryValue, Run, RunCancellation, RunCompletionState, RunPwLastRun, RunStatus,
+    BranchFilterQueryValue, Project, Run, RunCancellation, RunCompletionState, RunPwLastRun,
+    RunStatus,
 };
 use serde_json::Value;
 
-use crate::ApiError;
+use crate::{
+    ApiError,
+    actions::Actions,
+    derived::executions::test_id,
+    paging::{Ordered, Place},
+};
 
 /// The GitHub Actions workflow run that produced a Currents run, which cancelRunByGithubCI
 /// matches on. Currents keeps it beside the run; the `Run` schema does not expose it.
@@ -78,13 +87,7 @@ impl FakeRun {
                     .and_then(|stats| stats.failures)
                     .unwrap_or(0)
                     .max(1);
-                (0..failures).map(move |test| {
-                    format!(
-                        "{:016x}-{:016x}",
-                        fnv1a(file),
-                        fnv1a(&format!("{file}#{test}"))
-                    )
-                })
+                (0..failures).map(move |test| test_id(file, test))
             })
             .collect::<Vec<_>>();
         RunPwLastRun {
@@ -100,7 +103,7 @@ impl FakeRun {
 }
 
 /// FNV-1a, for ids that stay the same from run to run.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -124,25 +127,66 @@ pub(crate) struct GithubCancel {
     pub(crate) ci_build_id: Option<String>,
 }
 
-/// All runs, plus the ids of deleted ones so that they answer 404 as deleted.
+/// All runs, plus the ids of deleted ones so that they answer 404 as deleted; the projects
+/// given beside them; and the actions.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     runs: BTreeMap<String, FakeRun>,
+    /// The runs in time order, for pages of a project's runs that read only the page.
+    order: BTreeSet<Place>,
     deleted: BTreeSet<String>,
+    pub(crate) projects: BTreeMap<String, Project>,
+    pub(crate) actions: Actions,
 }
 
 impl Store {
     pub(crate) fn insert(&mut self, run: FakeRun) {
         self.deleted.remove(&run.run.run_id);
+        if let Some(old) = self.runs.get(&run.run.run_id) {
+            self.order.remove(&place_of(&old.run));
+        }
+        self.order.insert(place_of(&run.run));
         self.runs.insert(run.run.run_id.clone(), run);
+    }
+
+    /// The runs `selects` keeps, in time order.
+    pub(crate) fn feed<'s>(
+        &'s self,
+        selects: impl Fn(&Run) -> bool + 's,
+    ) -> Feed<'s, impl Fn(&Run) -> bool + 's> {
+        Feed {
+            store: self,
+            selects,
+        }
     }
 
     pub(crate) fn runs(&self) -> impl Iterator<Item = &FakeRun> {
         self.runs.values()
     }
 
-    pub(crate) fn run_mut(&mut self, run_id: &str) -> Option<&mut FakeRun> {
-        self.runs.get_mut(run_id)
+    /// The project, if it was given or a run names it; 404 otherwise.
+    pub(crate) fn project_exists(&self, project_id: &str) -> Result<(), ApiError> {
+        let known = self.projects.contains_key(project_id)
+            || self
+                .runs
+                .values()
+                .any(|stored| stored.run.project_id == project_id);
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("project not found", project_id))
+        }
+    }
+
+    /// Changes a run in place, keeping its place in time order up to date.
+    pub(crate) fn update(&mut self, run_id: &str, change: impl FnOnce(&mut Run)) -> bool {
+        let Some(stored) = self.runs.get_mut(run_id) else {
+            return false;
+        };
+        self.order.remove(&place_of(&stored.run));
+        change(&mut stored.run);
+        self.order.insert(place_of(&stored.run));
+        true
     }
 
     pub(crate) fn get(&self, run_id: &str) -> Result<&FakeRun, ApiError> {
@@ -185,9 +229,11 @@ impl Store {
     }
 
     pub(crate) fn delete(&mut self, run_id: &str) -> Result<(), ApiError> {
-        self.runs
+        let removed = self
+            .runs
             .remove(run_id)
             .ok_or_else(|| self.not_found(run_id))?;
+        self.order.remove(&place_of(&removed.run));
         self.deleted.insert(run_id.to_owned());
         Ok(())
     }
@@ -293,6 +339,51 @@ impl Store {
         } else {
             ApiError::not_found("run not found", run_id)
         }
+    }
+}
+
+fn place_of(run: &Run) -> Place {
+    Place::new(run.created_at, run.run_id.clone())
+}
+
+/// The runs a filter keeps, in time order, read a page at a time.
+pub(crate) struct Feed<'s, F> {
+    store: &'s Store,
+    selects: F,
+}
+
+impl<'s, F: Fn(&Run) -> bool> Feed<'s, F> {
+    fn kept(
+        &self,
+        places: impl Iterator<Item = &'s Place> + 's,
+    ) -> impl Iterator<Item = (Place, &'s FakeRun)> + '_ {
+        places.filter_map(move |place| {
+            let stored = self.store.runs.get(&place.id)?;
+            (self.selects)(&stored.run).then(|| (place.clone(), stored))
+        })
+    }
+}
+
+impl<'s, F: Fn(&Run) -> bool> Ordered<&'s FakeRun> for Feed<'s, F> {
+    fn older(&self, than: Option<&Place>) -> Box<dyn Iterator<Item = (Place, &'s FakeRun)> + '_> {
+        let order = &self.store.order;
+        match than {
+            None => Box::new(self.kept(order.iter().rev())),
+            Some(than) => Box::new(self.kept(order.range(..than.clone()).rev())),
+        }
+    }
+
+    fn newer(
+        &self,
+        than: &Place,
+        inclusive: bool,
+    ) -> Box<dyn Iterator<Item = (Place, &'s FakeRun)> + '_> {
+        let bound = if inclusive {
+            Bound::Included(than.clone())
+        } else {
+            Bound::Excluded(than.clone())
+        };
+        Box::new(self.kept(self.store.order.range((bound, Bound::Unbounded))))
     }
 }
 

@@ -6,7 +6,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use currents_fake::{
-    FakeServer, Spelling,
+    FakeServer, Operation, Spelling,
     demo::demo_run,
     load_runs,
     schema::{spec_as_json_schema, validator},
@@ -38,7 +38,7 @@ struct Case {
     operation: &'static str,
     expected: StatusCode,
     method: Method,
-    path: &'static str,
+    path: String,
     body: Option<Value>,
     authorized: bool,
 }
@@ -49,7 +49,7 @@ fn case(
     operation: &'static str,
     expected: StatusCode,
     method: Method,
-    path: &'static str,
+    path: &str,
     body: Option<Value>,
     authorized: bool,
 ) -> Case {
@@ -57,11 +57,90 @@ fn case(
         operation,
         expected,
         method,
-        path,
+        path: path.to_owned(),
         body,
         authorized,
     }
 }
+
+/// An operation probed for each documented status: a request that succeeds (also sent
+/// without a key, for 401), one the spec refuses (400), and one for something that does not
+/// exist (404), where the operation documents it.
+struct Probe {
+    operation: &'static str,
+    method: Method,
+    ok: (String, Option<Value>),
+    bad: (String, Option<Value>),
+    missing: Option<(String, Option<Value>)>,
+}
+
+impl Probe {
+    fn cases(self) -> Vec<Case> {
+        let success = StatusCode::from_u16(
+            Operation::from_id(self.operation)
+                .expect("a known operation")
+                .success_status(),
+        )
+        .expect("a valid status");
+        let mut cases = vec![
+            case(
+                self.operation,
+                StatusCode::UNAUTHORIZED,
+                self.method.clone(),
+                &self.ok.0,
+                self.ok.1.clone(),
+                NO_KEY,
+            ),
+            case(
+                self.operation,
+                StatusCode::BAD_REQUEST,
+                self.method.clone(),
+                &self.bad.0,
+                self.bad.1,
+                true,
+            ),
+            case(
+                self.operation,
+                success,
+                self.method.clone(),
+                &self.ok.0,
+                self.ok.1,
+                true,
+            ),
+        ];
+        if let Some((path, body)) = self.missing {
+            cases.push(case(
+                self.operation,
+                StatusCode::NOT_FOUND,
+                self.method,
+                &path,
+                body,
+                true,
+            ));
+        }
+        cases
+    }
+}
+
+fn probe(
+    operation: &'static str,
+    method: Method,
+    ok: (&str, Option<Value>),
+    bad: (&str, Option<Value>),
+    missing: Option<(&str, Option<Value>)>,
+) -> Probe {
+    let own = |(path, body): (&str, Option<Value>)| (path.to_owned(), body);
+    Probe {
+        operation,
+        method,
+        ok: own(ok),
+        bad: own(bad),
+        missing: missing.map(own),
+    }
+}
+
+/// The date range every metrics probe asks for.
+const RANGE: &str = "date_start=2026-10-01T00:00:00Z&date_end=2026-12-01T00:00:00Z";
 
 #[tokio::test]
 async fn every_operation_and_documented_status_answers_with_a_valid_body_in_production_spelling() {
@@ -116,7 +195,7 @@ async fn contract(spelling: Spelling) {
         Some(json!({ "githubRunId": "777", "githubRunAttempt": attempt, "projectId": "p1" }))
     };
     let (get, put, delete) = (Method::GET, Method::PUT, Method::DELETE);
-    let cases = vec![
+    let mut cases = vec![
         case(
             "getRun",
             StatusCode::OK,
@@ -334,6 +413,7 @@ async fn contract(spelling: Spelling) {
             true,
         ),
     ];
+    cases.extend(other_operations(&api).await);
 
     let mut checked = 0;
     let mut covered = BTreeSet::new();
@@ -362,9 +442,9 @@ async fn contract(spelling: Spelling) {
     } in cases
     {
         let answer = if authorized {
-            api.call(method, path, body).await
+            api.call(method, &path, body).await
         } else {
-            api.raw(method, path, body.map(|b| b.to_string()), None)
+            api.raw(method, &path, body.map(|b| b.to_string()), None)
                 .await
         };
         assert_eq!(
@@ -413,7 +493,170 @@ async fn contract(spelling: Spelling) {
     println!(
         "contract ({spelling:?} spelling): {checked} responses checked against spec/currents.json, 0 violations"
     );
-    assert!(checked >= 31, "only {checked} responses were checked");
+    assert!(checked >= 90, "only {checked} responses were checked");
+}
+
+/// The cases of the operations beyond the Runs page, over the same runs. Actions are created
+/// first, so that the cases can name one.
+async fn other_operations(api: &Api) -> Vec<Case> {
+    let post = Method::POST;
+    let (get, put, delete) = (Method::GET, Method::PUT, Method::DELETE);
+    let action = json!({ "name": "skip flaky login", "action": [{ "op": "skip" }],
+        "matcher": { "op": "AND", "cond": [{ "type": "title", "op": "inc", "value": "login" }] } });
+    let created = api
+        .call(
+            post.clone(),
+            "/v1/actions?projectId=p1",
+            Some(action.clone()),
+        )
+        .await;
+    let id = created.body["data"]["actionId"]
+        .as_str()
+        .expect("an action id")
+        .to_owned();
+    let signature = api
+        .call(
+            post.clone(),
+            "/v1/signature/test",
+            Some(json!({ "projectId": "p1",
+            "specFilePath": "spec-0.cy.ts", "testTitle": ["spec-0.cy.ts", "test 1"] })),
+        )
+        .await;
+    let signature = signature.body["data"]["signature"]
+        .as_str()
+        .expect("a signature")
+        .to_owned();
+    let at = |path: String| path;
+    let title = || Some(json!({ "projectId": "p1", "specFilePath": "a.ts", "testTitle": "a > b" }));
+    [
+        probe(
+            "listProjects",
+            get.clone(),
+            ("/v1/projects?limit=2", None),
+            ("/v1/projects?limit=0", None),
+            None,
+        ),
+        probe(
+            "getProject",
+            get.clone(),
+            ("/v1/projects/p1", None),
+            ("/v1/projects/a%20b", None),
+            Some(("/v1/projects/nope", None)),
+        ),
+        probe(
+            "listProjectRuns",
+            get.clone(),
+            ("/v1/projects/p1/runs?limit=2&status=FAILED", None),
+            ("/v1/projects/p1/runs?limit=51", None),
+            Some(("/v1/projects/nope/runs", None)),
+        ),
+        probe(
+            "getProjectInsights",
+            get.clone(),
+            (
+                &at(format!("/v1/projects/p1/insights?{RANGE}&resolution=1h")),
+                None,
+            ),
+            ("/v1/projects/p1/insights", None),
+            Some((&at(format!("/v1/projects/nope/insights?{RANGE}")), None)),
+        ),
+        probe(
+            "getInstance",
+            get.clone(),
+            ("/v1/instances/r-failed-i0", None),
+            ("/v1/instances/%20", None),
+            Some(("/v1/instances/nope", None)),
+        ),
+        probe(
+            "getSpecFiles",
+            get.clone(),
+            (&at(format!("/v1/spec-files/p1?{RANGE}&limit=1")), None),
+            ("/v1/spec-files/p1?limit=1", None),
+            Some((&at(format!("/v1/spec-files/nope?{RANGE}")), None)),
+        ),
+        probe(
+            "getTestsExplorer",
+            get.clone(),
+            (&at(format!("/v1/tests/p1?{RANGE}&order=failures")), None),
+            (&at(format!("/v1/tests/p1?{RANGE}&min_executions=0")), None),
+            Some((&at(format!("/v1/tests/nope?{RANGE}")), None)),
+        ),
+        probe(
+            "getTestResults",
+            get.clone(),
+            (&at(format!("/v1/test-results/{signature}?{RANGE}")), None),
+            (&at(format!("/v1/test-results/{signature}")), None),
+            Some((&at(format!("/v1/test-results/nope?{RANGE}")), None)),
+        ),
+        probe(
+            "getTestSignature",
+            post.clone(),
+            ("/v1/signature/test", title()),
+            ("/v1/signature/test", Some(json!({ "projectId": "p1" }))),
+            Some((
+                "/v1/signature/test",
+                Some(json!({ "projectId": "nope", "specFilePath": "a", "testTitle": "b" })),
+            )),
+        ),
+        probe(
+            "listActions",
+            get.clone(),
+            ("/v1/actions?projectId=p1&status=active", None),
+            ("/v1/actions", None),
+            Some(("/v1/actions?projectId=nope", None)),
+        ),
+        probe(
+            "createAction",
+            post,
+            ("/v1/actions?projectId=p1", Some(action.clone())),
+            ("/v1/actions?projectId=p1", Some(json!({ "name": "" }))),
+            Some(("/v1/actions?projectId=nope", Some(action))),
+        ),
+        probe(
+            "getAction",
+            get,
+            (&at(format!("/v1/actions/{id}")), None),
+            ("/v1/actions/%20", None),
+            Some(("/v1/actions/nope", None)),
+        ),
+        probe(
+            "updateAction",
+            put.clone(),
+            (
+                &at(format!("/v1/actions/{id}")),
+                Some(json!({ "name": "renamed" })),
+            ),
+            (
+                &at(format!("/v1/actions/{id}")),
+                Some(json!({ "name": "" })),
+            ),
+            Some(("/v1/actions/nope", Some(json!({ "name": "x" })))),
+        ),
+        probe(
+            "disableAction",
+            put.clone(),
+            (&at(format!("/v1/actions/{id}/disable")), None),
+            ("/v1/actions/%20/disable", None),
+            Some(("/v1/actions/nope/disable", None)),
+        ),
+        probe(
+            "enableAction",
+            put,
+            (&at(format!("/v1/actions/{id}/enable")), None),
+            ("/v1/actions/%20/enable", None),
+            Some(("/v1/actions/nope/enable", None)),
+        ),
+        probe(
+            "deleteAction",
+            delete,
+            (&at(format!("/v1/actions/{id}")), None),
+            ("/v1/actions/%20", None),
+            Some(("/v1/actions/nope", None)),
+        ),
+    ]
+    .into_iter()
+    .flat_map(Probe::cases)
+    .collect()
 }
 
 #[test]

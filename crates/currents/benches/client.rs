@@ -1,12 +1,16 @@
 //! Benchmarks, each with a baseline measured in the same run: decoding against serde_json's
-//! floor, the client against a raw reqwest call, and batched resets against sequential raw
-//! requests. Run `cargo bench -p currents`, then `cargo xtask bench-report` for the ratios.
+//! floor, the client against a raw reqwest call, batched resets against sequential raw
+//! requests, and a streamed list of 10,000 runs against a raw page-by-page loop. Run `cargo bench -p currents`, then `cargo xtask bench-report` for the ratios.
 
 use std::{hint::black_box, time::Duration};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use currents::{Client, MachineId, ResetOptions, RunId, api::types::RunResponse};
+use currents::{
+    Client, MachineId, ProjectId, ResetOptions, RunId,
+    api::types::{RunResponse, RunsListResponse},
+};
 use currents_fake::{FakeRun, FakeServer, RunFixture, demo::demo_run};
+use futures_util::TryStreamExt as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::de::IgnoredAny;
 
@@ -165,5 +169,70 @@ fn batching(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode, overhead, batching);
+/// Listing 10,000 runs (200 pages of 50): the client's stream, which fetches the next page
+/// while this one is consumed, against a raw loop that fetches, decodes and follows the cursor
+/// one page after the other.
+fn listing(c: &mut Criterion) {
+    let base = chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("a valid time");
+    let fake = FakeServer::builder()
+        .runs((0..10_000).map(|n| {
+            RunFixture::new(format!("run-{n:05}"))
+                .project("p")
+                .tags(["nightly"])
+                .created_at(base + chrono::Duration::minutes(n))
+                .build()
+        }))
+        .forget_requests()
+        .start();
+    let project: ProjectId = "p".parse().expect("valid");
+    let (client, raw) = (facade_client(&fake), raw_client(&fake));
+    let url = format!("{}/projects/p/runs", fake.base_url());
+    let runtime = runtime();
+    let mut group = c.benchmark_group("list_10000");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(15));
+    group.bench_function("facade_stream", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let seen = client
+                .projects()
+                .runs(&project)
+                .stream()
+                .try_fold(0usize, |seen, _| async move { Ok(seen + 1) })
+                .await
+                .expect("list");
+            assert_eq!(seen, 10_000);
+        })
+    });
+    group.bench_function("raw_sequential", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let (mut seen, mut after) = (0, None::<String>);
+            loop {
+                let mut request = raw
+                    .get(&url)
+                    .header("api-version", "1.0.0")
+                    .query(&[("limit", "50")]);
+                if let Some(cursor) = &after {
+                    request = request.query(&[("starting_after", cursor)]);
+                }
+                let bytes = request
+                    .send()
+                    .await
+                    .expect("send")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let page = serde_json::from_slice::<RunsListResponse>(&bytes).expect("decode");
+                seen += page.data.len();
+                after = page.data.last().and_then(|run| run.cursor.clone());
+                if !page.has_more || page.data.is_empty() {
+                    break;
+                }
+            }
+            assert_eq!(seen, 10_000);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, overhead, batching, listing);
 criterion_main!(benches);

@@ -7,7 +7,8 @@ use secrecy::{ExposeSecret as _, SecretString};
 use url::Url;
 
 use crate::{
-    Error, PRODUCTION_URL, RetryPolicy, ValidationError, base_url::parse_base_url, runs::Runs,
+    Actions, Error, Instances, PRODUCTION_URL, Projects, RetryPolicy, Tests, ValidationError,
+    base_url::parse_base_url, runs::Runs,
 };
 
 /// The environment variable that holds the API key, as Currents' own tools name it.
@@ -99,6 +100,26 @@ impl Client {
     /// The run operations: get, find, cancel, reset, delete, and the helpers built on them.
     pub fn runs(&self) -> Runs<'_> {
         Runs::new(self)
+    }
+
+    /// The project operations: projects, a project's runs, and its metrics.
+    pub fn projects(&self) -> Projects<'_> {
+        Projects::new(self)
+    }
+
+    /// The instance operation: one spec file run on one machine, with its tests.
+    pub fn instances(&self) -> Instances<'_> {
+        Instances::new(self)
+    }
+
+    /// The test operations: one test's results over time, and test signatures.
+    pub fn tests(&self) -> Tests<'_> {
+        Tests::new(self)
+    }
+
+    /// The Actions operations: skip, quarantine and tag rules.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions::new(self)
     }
 
     /// The settings this client was built with.

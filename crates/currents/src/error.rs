@@ -135,6 +135,15 @@ pub enum Error {
         source: TransportError,
     },
 
+    /// A list's pages did not add up: walking on could loop or repeat items, so the walk stopped.
+    #[error("{operation}: paging stopped: {problem}")]
+    Paging {
+        /// The list operation.
+        operation: Operation,
+        /// What the pages did.
+        problem: PagingError,
+    },
+
     /// The response body did not decode into the documented type.
     #[error("{operation}: the HTTP {status} response body did not decode")]
     Decode {
@@ -175,6 +184,72 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
+    }
+}
+
+/// Why a walk over a paginated list stopped before its end. Each would otherwise make the walk
+/// loop, or yield an item twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// The next page's cursor is one that was already followed.
+    RepeatedCursor {
+        /// The cursor.
+        cursor: String,
+    },
+    /// A cursor list said there was more, but its last item carried no cursor to go on from.
+    MissingCursor,
+    /// A page-number list pointed at a page that is not after the current one.
+    PageWentBackwards {
+        /// The page just read.
+        from: i64,
+        /// The page it pointed at next.
+        to: i64,
+    },
+    /// A page-number list answered a page with fewer items than asked for and yet pointed at
+    /// a next page: the list changed while it was read, and the items it shifted past would
+    /// be skipped without a word.
+    ShortPage {
+        /// The page.
+        page: i64,
+        /// How many items it had.
+        items: usize,
+        /// How many were asked for.
+        limit: i64,
+    },
+    /// An item came again: on the page before, or twice on one page.
+    DuplicateItem {
+        /// The item's id (its run id, project id, signature or cursor).
+        id: String,
+    },
+    /// The walk read its configured number of pages and the list still said there was more.
+    PageLimit {
+        /// The page bound.
+        pages: usize,
+    },
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingError::RepeatedCursor { cursor } => {
+                write!(f, "the cursor '{}' came back", cursor.escape_debug())
+            }
+            PagingError::MissingCursor => f.write_str("an item has no cursor to go on from"),
+            PagingError::PageWentBackwards { from, to } => {
+                write!(f, "page {from} pointed back at page {to}")
+            }
+            PagingError::ShortPage { page, items, limit } => write!(
+                f,
+                "page {page} had {items} of {limit} items and yet pointed at another page"
+            ),
+            PagingError::DuplicateItem { id } => {
+                write!(f, "item '{}' came twice", id.escape_debug())
+            }
+            PagingError::PageLimit { pages } => {
+                write!(f, "{pages} pages were read and the list says there is more")
+            }
+        }
     }
 }
 
@@ -221,6 +296,7 @@ impl Error {
             | Error::TooLarge { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Paging { operation, .. }
             | Error::Decode { operation, .. } => Some(*operation),
             _ => None,
         }

@@ -1,24 +1,37 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod actions;
 mod base_url;
 mod client;
 mod error;
 mod input;
+mod pages;
+mod projects;
+mod query;
 mod received;
+mod results;
 mod retry;
 mod runs;
 mod summary;
 mod transport;
 
+pub use actions::Actions;
 pub use base_url::{LOCAL_URL, PRODUCTION_URL, STAGING_URL};
 pub use client::{
     API_KEY_ENV, API_URL_ENV, Client, ClientBuilder, Config, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub use error::{Error, SizeLimit, TransportError, ValidationError};
-pub use input::{BranchFilter, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag};
+pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
+pub use input::{
+    ActionId, BranchFilter, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag,
+    TestSignature,
+};
+pub use pages::{DEFAULT_MAX_PAGES, Items, Page, Pages};
+pub use projects::Projects;
+pub use query::Query;
 pub use received::Received;
+pub use results::{Instances, Tests};
 pub use retry::RetryPolicy;
 pub use runs::{
     CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions,

@@ -1,11 +1,17 @@
 //! When to retry, and how long to wait first.
 //!
-//! | outcome | retried (GET, PUT, DELETE) |
-//! | --- | --- |
-//! | 408, 429, 502, 503, 504 | yes |
-//! | connection refused or reset, a body cut off mid-way | yes |
-//! | any other 4xx (including 413), 500, other 5xx | no |
-//! | request-building errors, invalid input | no (nothing was sent) |
+//! | outcome | GET, PUT, DELETE | POST |
+//! | --- | --- | --- |
+//! | 429 | retried | retried |
+//! | 408, 502, 503, 504 | retried | no |
+//! | connection refused | retried | retried |
+//! | connection reset, a body cut off mid-way | retried | no |
+//! | any other 4xx (including 413), 500, other 5xx | no | no |
+//! | request-building errors, invalid input | no (nothing was sent) | no |
+//!
+//! A POST (createAction) is not idempotent: after a 502 or a reset connection it may have been
+//! applied, and a retry would create a second action. It is retried only where the server
+//! cannot have applied it: a 429 refuses the request, and a refused connection never sent it.
 //!
 //! The wait before retry `n` is full-jitter exponential backoff: a uniformly random duration
 //! between zero and `min(max_delay, base_delay * 2^(n-1))`. A `Retry-After` header (seconds or
@@ -14,7 +20,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 /// How many attempts a call makes and how long it waits between them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,9 +139,13 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a response status is worth another attempt.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+/// Whether a response status is worth another attempt of a request with this method.
+pub(crate) fn is_retryable_status(method: &Method, status: StatusCode) -> bool {
+    match status.as_u16() {
+        429 => true,
+        408 | 502 | 503 | 504 => *method != Method::POST,
+        _ => false,
+    }
 }
 
 /// Parses a `Retry-After` value: a number of seconds or an HTTP date, relative to `now`.
@@ -150,8 +160,12 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 }
 
 /// Whether a transport error may be retried: the request may not have been processed, or
-/// the answer was lost on the way. Errors building the request never are.
-pub(crate) fn is_retryable_transport(error: &reqwest::Error) -> bool {
+/// the answer was lost on the way. Errors building the request never are, and a POST only if
+/// it never reached the server.
+pub(crate) fn is_retryable_transport(method: &Method, error: &reqwest::Error) -> bool {
+    if *method == Method::POST {
+        return error.is_connect();
+    }
     !error.is_builder()
         && (error.is_connect() || error.is_request() || error.is_body() || error.is_decode())
 }
@@ -250,12 +264,16 @@ mod tests {
 
     #[test]
     fn the_status_table() {
-        let retried = (100..600)
-            .filter_map(|code| StatusCode::from_u16(code).ok())
-            .filter(|s| is_retryable_status(*s));
-        assert_eq!(
-            retried.map(|s| s.as_u16()).collect::<Vec<_>>(),
-            [408, 429, 502, 503, 504]
-        );
+        let retried = |method: Method| {
+            (100..600)
+                .filter_map(|code| StatusCode::from_u16(code).ok())
+                .filter(|s| is_retryable_status(&method, *s))
+                .map(|s| s.as_u16())
+                .collect::<Vec<_>>()
+        };
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            assert_eq!(retried(method), [408, 429, 502, 503, 504]);
+        }
+        assert_eq!(retried(Method::POST), [429]);
     }
 }

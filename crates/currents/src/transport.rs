@@ -176,10 +176,12 @@ impl Client {
                     self.attempt(call)
                 },
                 |outcome| match outcome {
-                    Ok((status, headers, _)) if is_retryable_status(*status) => {
+                    Ok((status, headers, _)) if is_retryable_status(&call.method, *status) => {
                         Verdict::Retry(retry_after_of(headers))
                     }
-                    Err(AttemptError::Transport(error)) if is_retryable_transport(error) => {
+                    Err(AttemptError::Transport(error))
+                        if is_retryable_transport(&call.method, error) =>
+                    {
                         Verdict::Retry(None)
                     }
                     _ => Verdict::Done,

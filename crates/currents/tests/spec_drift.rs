@@ -25,7 +25,43 @@ fn run_id(id: &str) -> RunId {
 }
 
 /// Every operation's method and path template.
-const OPERATIONS: [(Operation, Method, &str); 6] = [
+const OPERATIONS: [(Operation, Method, &str); 22] = [
+    (Operation::ListActions, Method::Get, "/actions"),
+    (Operation::CreateAction, Method::Post, "/actions"),
+    (Operation::GetAction, Method::Get, "/actions/{actionId}"),
+    (Operation::UpdateAction, Method::Put, "/actions/{actionId}"),
+    (
+        Operation::DeleteAction,
+        Method::Delete,
+        "/actions/{actionId}",
+    ),
+    (
+        Operation::DisableAction,
+        Method::Put,
+        "/actions/{actionId}/disable",
+    ),
+    (
+        Operation::EnableAction,
+        Method::Put,
+        "/actions/{actionId}/enable",
+    ),
+    (
+        Operation::GetInstance,
+        Method::Get,
+        "/instances/{instanceId}",
+    ),
+    (Operation::ListProjects, Method::Get, "/projects"),
+    (Operation::GetProject, Method::Get, "/projects/{projectId}"),
+    (
+        Operation::GetProjectInsights,
+        Method::Get,
+        "/projects/{projectId}/insights",
+    ),
+    (
+        Operation::ListProjectRuns,
+        Method::Get,
+        "/projects/{projectId}/runs",
+    ),
     (
         Operation::CancelRunByGithubCi,
         Method::Put,
@@ -36,6 +72,22 @@ const OPERATIONS: [(Operation, Method, &str); 6] = [
     (Operation::DeleteRun, Method::Delete, "/runs/{runId}"),
     (Operation::CancelRun, Method::Put, "/runs/{runId}/cancel"),
     (Operation::ResetRun, Method::Put, "/runs/{runId}/reset"),
+    (Operation::GetTestSignature, Method::Post, "/signature/test"),
+    (
+        Operation::GetSpecFiles,
+        Method::Get,
+        "/spec-files/{projectId}",
+    ),
+    (
+        Operation::GetTestResults,
+        Method::Get,
+        "/test-results/{signature}",
+    ),
+    (
+        Operation::GetTestsExplorer,
+        Method::Get,
+        "/tests/{projectId}",
+    ),
 ];
 
 #[test]
@@ -155,4 +207,289 @@ async fn every_call_sends_the_method_path_and_names_the_spec_had() {
 
     runs.delete(&run_id("r1")).await.expect("deleteRun");
     assert_eq!(last_sent(&fake), sent("DELETE", "/v1/runs/r1", &[], &[]));
+}
+
+#[tokio::test]
+async fn every_call_beyond_the_runs_page_sends_the_names_the_spec_had() {
+    use currents::{
+        ActionId, InstanceId, RunCompletionState, RunStatus, TestSignature,
+        api::types::{
+            ConditionOperator, ConditionType, CreateActionRequest, InsightsResolution, RuleAction,
+            RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, SortDirection,
+            SpecFileOrder, TestOrder, TestState, UpdateActionRequest,
+        },
+    };
+    use futures_util::TryStreamExt as _;
+
+    let fake = FakeServer::builder()
+        .runs([RunFixture::new("r1").status("failed").spec("m0", 1)])
+        .start();
+    let client = client(&fake);
+    let project: ProjectId = "project-1".parse().expect("valid");
+    let start = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z")
+        .expect("date")
+        .to_utc();
+    let range = start..chrono::Utc::now();
+
+    let _ = client
+        .projects()
+        .list()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("GET", "/v1/projects", &["limit"], &[])
+    );
+    let _ = client.projects().get(&project).await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("GET", "/v1/projects/project-1", &[], &[])
+    );
+    let _ = client
+        .projects()
+        .runs(&project)
+        .branch("main")
+        .tags(["a"])
+        .any_tag()
+        .search("fix")
+        .authors(["Dana"])
+        .status([RunStatus::Failed])
+        .completion_state([RunCompletionState::Complete])
+        .since(range.start)
+        .until(range.end)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "GET",
+            "/v1/projects/project-1/runs",
+            &[
+                "limit",
+                "branches[]",
+                "tags[]",
+                "tag_operator",
+                "search",
+                "authors[]",
+                "status",
+                "completion_state",
+                "date_start",
+                "date_end"
+            ],
+            &[]
+        )
+    );
+    let _ = client
+        .projects()
+        .insights(&project, range.clone())
+        .resolution(InsightsResolution::Hour)
+        .tags(["a"])
+        .branches(["main"])
+        .groups(["chrome"])
+        .authors(["Dana"])
+        .send()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "GET",
+            "/v1/projects/project-1/insights",
+            &[
+                "date_start",
+                "date_end",
+                "resolution",
+                "tags[]",
+                "branches[]",
+                "groups[]",
+                "authors[]"
+            ],
+            &[]
+        )
+    );
+    let _ = client
+        .projects()
+        .spec_files(&project, range.clone())
+        .tags(["a"])
+        .branches(["main"])
+        .groups(["chrome"])
+        .authors(["Dana"])
+        .order(SpecFileOrder::FailureRate, SortDirection::Asc)
+        .spec_name("login")
+        .include_failed_in_duration(true)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "GET",
+            "/v1/spec-files/project-1",
+            &[
+                "date_start",
+                "date_end",
+                "limit",
+                "tags[]",
+                "branches[]",
+                "groups[]",
+                "authors[]",
+                "order",
+                "dir",
+                "specNameFilter",
+                "includeFailedInDuration"
+            ],
+            &[]
+        )
+    );
+    let _ = client
+        .projects()
+        .tests(&project, range.clone())
+        .tags(["a"])
+        .branches(["main"])
+        .groups(["chrome"])
+        .authors(["Dana"])
+        .order(TestOrder::Failures, SortDirection::Desc)
+        .spec("login")
+        .title("works")
+        .min_executions(2)
+        .states([TestState::Failed])
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "GET",
+            "/v1/tests/project-1",
+            &[
+                "date_start",
+                "date_end",
+                "limit",
+                "tags[]",
+                "branches[]",
+                "groups[]",
+                "authors[]",
+                "order",
+                "dir",
+                "spec",
+                "title",
+                "min_executions",
+                "test_state[]"
+            ],
+            &[]
+        )
+    );
+    let _ = client
+        .instances()
+        .get(&InstanceId::new("r1-i0").expect("valid"))
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("GET", "/v1/instances/r1-i0", &[], &[])
+    );
+    let signature = client
+        .tests()
+        .signature(&project, "spec-0.cy.ts", ["spec-0.cy.ts", "test 1"])
+        .await
+        .expect("getTestSignature");
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "POST",
+            "/v1/signature/test",
+            &[],
+            &["projectId", "specFilePath", "testTitle"]
+        )
+    );
+    let _ = client
+        .tests()
+        .results(&signature, range.clone())
+        .tags(["a"])
+        .branches(["main"])
+        .groups(["chrome"])
+        .authors(["Dana"])
+        .states([TestState::Failed])
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "GET",
+            &format!("/v1/test-results/{signature}"),
+            &[
+                "date_start",
+                "date_end",
+                "limit",
+                "branches[]",
+                "tags[]",
+                "authors[]",
+                "status[]",
+                "groups[]"
+            ],
+            &[]
+        )
+    );
+    let _ = TestSignature::new("unused").expect("valid");
+
+    let actions = client.actions();
+    let _ = actions
+        .list(&project)
+        .status([])
+        .search("flaky")
+        .send()
+        .await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("GET", "/v1/actions", &["projectId", "search"], &[])
+    );
+    let created = actions
+        .create(
+            &project,
+            CreateActionRequest {
+                name: "skip".parse().expect("a valid name"),
+                description: Some("why".parse().expect("a valid description")),
+                action: vec![RuleAction::skip()],
+                matcher: RuleMatcher::all([RuleMatcherCondition::new(
+                    ConditionType::Title,
+                    ConditionOperator::Inc,
+                    RuleMatcherConditionValue::String("login".into()),
+                )]),
+                expires_after: Some(range.end + chrono::Duration::days(1)),
+            },
+        )
+        .await
+        .expect("createAction");
+    assert_eq!(
+        last_sent(&fake),
+        sent(
+            "POST",
+            "/v1/actions",
+            &["projectId"],
+            &["action", "description", "expiresAfter", "matcher", "name"]
+        )
+    );
+    let id = ActionId::new(created.action_id.clone()).expect("valid");
+    let path = format!("/v1/actions/{id}");
+    let _ = actions.get(&id).await;
+    assert_eq!(last_sent(&fake), sent("GET", &path, &[], &[]));
+    let update = UpdateActionRequest {
+        name: Some("renamed".parse().expect("a valid name")),
+        ..UpdateActionRequest::default()
+    };
+    let _ = actions.update(&id, update).await;
+    assert_eq!(last_sent(&fake), sent("PUT", &path, &[], &["name"]));
+    let _ = actions.disable(&id).await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("PUT", &format!("{path}/disable"), &[], &[])
+    );
+    let _ = actions.enable(&id).await;
+    assert_eq!(
+        last_sent(&fake),
+        sent("PUT", &format!("{path}/enable"), &[], &[])
+    );
+    let _ = actions.delete(&id).await;
+    assert_eq!(last_sent(&fake), sent("DELETE", &path, &[], &[]));
 }

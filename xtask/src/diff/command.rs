@@ -7,7 +7,10 @@ use anyhow::Context as _;
 use serde_json::Value;
 
 use super::{Class, counts, diff, markdown, text};
-use crate::{fragments, generate::SPEC, git, merge::merge};
+use crate::{
+    generate::{SPEC, fragments_merge_at},
+    git,
+};
 
 /// Which changes make the command fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,9 +37,8 @@ pub(crate) fn run(
     )
     .with_context(|| format!("{SPEC} is not valid JSON"))?;
     let inputs = match (
-        git::fragments_at(root, base).and_then(|fragments| Ok(merge(&fragments)?)),
-        fragments::read_all(&fragments::directory(root))
-            .and_then(|fragments| Ok(merge(&fragments)?)),
+        fragments_merge_at(root, Some(base)),
+        fragments_merge_at(root, None),
     ) {
         (Ok(before), Ok(after)) => Some((before, after)),
         _ => None,

@@ -1,13 +1,16 @@
 //! The commands: build the client, run one command, and say how it ended.
 
+mod actions;
+mod projects;
+mod results;
 mod runs;
 
-use std::io;
+use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 
 use currents::Client;
 
 use crate::{
-    cli::{Cli, Command},
+    cli::{Cli, Command, InstancesCommand},
     exit::{Exit, Failure},
     output::Output,
 };
@@ -47,8 +50,38 @@ impl From<io::Error> for Stop {
 pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
     let client = || client(cli.api_key.clone(), &cli.base_url, cli.request_timeout.0);
     match cli.command {
-        Command::Runs(command) => runs::run(&client()?, command, output).await,
-        Command::Completions { .. } => Ok(Exit::Success),
+        Command::Runs(command) => return runs::run(&client()?, command, output).await,
+        Command::Projects(command) => projects::run(&client()?, command, output).await?,
+        Command::Instances(InstancesCommand::Get { instance_id }) => {
+            results::instance(&client()?, &instance_id, output).await?;
+        }
+        Command::SpecFiles(args) => results::spec_files(&client()?, args, output).await?,
+        Command::Tests(args) => results::tests(&client()?, args, output).await?,
+        Command::TestResults(args) => results::test_results(&client()?, args, output).await?,
+        Command::Signature(args) => results::signature(&client()?, args, output).await?,
+        Command::Actions(command) => actions::run(&client()?, command, output).await?,
+        Command::Completions { .. } => {}
+    }
+    Ok(Exit::Success)
+}
+
+/// On a terminal, asks `question` and goes on only on yes; elsewhere, a destructive command
+/// needs `--yes`, and this refuses with `refused` (what was not done).
+pub(crate) fn confirm(question: &str, refused: &str) -> Result<(), Stop> {
+    if !io::stdin().is_terminal() {
+        return Err(Failure::invalid(format!(
+            "refusing without --yes: stdin is not a terminal to confirm on; {refused}"
+        ))
+        .into());
+    }
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") {
+        Ok(())
+    } else {
+        Err(Failure::invalid(format!("not confirmed; {refused}")).into())
     }
 }
 

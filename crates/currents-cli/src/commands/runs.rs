@@ -1,6 +1,6 @@
 //! `currents runs ...`: one function per command.
 
-use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
+use std::io::{self, IsTerminal as _};
 
 use currents::{
     Client, MachineId, ProjectId, ResetOptions, Run, RunCompletionState, RunId, RunSummary,
@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Stop;
 use crate::{
     cli::{CancelGithubArgs, DeleteArgs, FindArgs, ResetArgs, RunsCommand, WaitArgs},
-    exit::{Exit, Failure},
+    exit::Exit,
     last_run,
     output::Output,
 };
@@ -39,6 +39,7 @@ pub(super) async fn run(
         }
         RunsCommand::Delete(args) => delete(client, args, output).await?,
         RunsCommand::Wait(args) => return wait(client, args, output).await,
+        RunsCommand::List(args) => super::projects::list_runs(client, args, output).await?,
         RunsCommand::Summary(args) => {
             let run = runs.get(&args.run_id.parse()?).await?;
             let summary = RunSummary::from(&run);
@@ -114,7 +115,10 @@ async fn reset(client: &Client, args: ResetArgs, output: Output) -> Result<(), S
 async fn delete(client: &Client, args: DeleteArgs, output: Output) -> Result<(), Stop> {
     let run_id: RunId = args.run_id.parse()?;
     if !args.yes {
-        confirm_delete(&run_id)?;
+        super::confirm(
+            &format!("Delete run {run_id} and all its data?"),
+            &format!("run {run_id} was not deleted"),
+        )?;
     }
     client.runs().delete(&run_id).await?;
     output.deleted(run_id.as_str())?;
@@ -173,25 +177,6 @@ fn exit_for(summary: &RunSummary) -> Exit {
         Exit::Success
     } else {
         Exit::RunNotPassed
-    }
-}
-
-/// On a terminal, asks before deleting; elsewhere, deleting needs `--yes`.
-fn confirm_delete(run_id: &RunId) -> Result<(), Stop> {
-    if !io::stdin().is_terminal() {
-        return Err(Failure::invalid(format!(
-            "refusing to delete run {run_id} without --yes: stdin is not a terminal to confirm on"
-        ))
-        .into());
-    }
-    eprint!("Delete run {run_id} and all its data? [y/N] ");
-    io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") {
-        Ok(())
-    } else {
-        Err(Failure::invalid(format!("not confirmed; run {run_id} was not deleted")).into())
     }
 }
 

@@ -2,11 +2,12 @@
 //! a request.
 
 mod branch_filter;
-mod run_id;
+mod path_id;
 mod text_id;
 
 pub use branch_filter::{BranchFilter, MAX_BRANCH_FILTER_LEN};
-pub use run_id::RunId;
+pub(crate) use path_id::check_segment;
+pub use path_id::{ActionId, InstanceId, RunId, TestSignature};
 pub(crate) use text_id::check_text;
 pub use text_id::{MachineId, ProjectId, Tag};
 

@@ -1,5 +1,4 @@
-//! One handler per operation: a checked, typed request in, an answer out. The semantics live
-//! in the store; this is where a request's fields meet it.
+//! The six run operations of the Runs docs page.
 
 use std::collections::BTreeSet;
 

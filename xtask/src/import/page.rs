@@ -1,51 +1,15 @@
-//! `cargo xtask import <page.md>`: a Currents docs page -> `spec/fragments/<operationId>.json`.
+//! A Currents docs page: every fenced `json` block is a one-operation OpenAPI document.
 //!
-//! Every fenced `json` block on the page must be a one-operation OpenAPI document. Any block
-//! that is not is an error naming the block and its line, and then nothing is written: a
-//! half-imported page would merge into a spec that silently lacks operations.
+//! Any block that is not is an error naming the block and its line, and then nothing is
+//! written: a half-imported page would merge into a spec that silently lacks operations.
 
-use std::{collections::BTreeMap, fmt, fs, path::Path};
+use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 use crate::{canonical::to_canonical_string, fragments};
-
-/// What an import changed in `spec/fragments/`.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Report {
-    pub(crate) added: Vec<String>,
-    pub(crate) changed: Vec<String>,
-    pub(crate) removed: Vec<String>,
-    pub(crate) unchanged: Vec<String>,
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (label, files) in [
-            ("added", &self.added),
-            ("changed", &self.changed),
-            ("removed", &self.removed),
-            ("unchanged", &self.unchanged),
-        ] {
-            let list = if files.is_empty() {
-                "none".to_owned()
-            } else {
-                files.join(", ")
-            };
-            writeln!(f, "{label}: {list}")?;
-        }
-        if self.added.len() + self.changed.len() + self.removed.len() > 0 {
-            writeln!(
-                f,
-                "next: run `cargo xtask gen`, then review the snapshot diff with `cargo insta review`"
-            )?;
-        }
-        Ok(())
-    }
-}
-
 /// A fenced `json` block on the page.
 #[derive(Debug, PartialEq)]
 struct Block {
@@ -56,16 +20,8 @@ struct Block {
     text: String,
 }
 
-pub(crate) fn run(root: &Path, page: &Path) -> anyhow::Result<Report> {
-    let markdown =
-        fs::read_to_string(page).with_context(|| format!("cannot read {}", page.display()))?;
-    let imported =
-        fragments_of(&markdown).with_context(|| format!("cannot import {}", page.display()))?;
-    write(&fragments::directory(root), &imported)
-}
-
 /// The fragments a page defines, by file name, in the canonical layout.
-fn fragments_of(markdown: &str) -> anyhow::Result<BTreeMap<String, String>> {
+pub(super) fn fragments_of(markdown: &str) -> anyhow::Result<BTreeMap<String, String>> {
     let mut fragments = BTreeMap::new();
     for block in json_blocks(markdown) {
         let at = format!("block {} (line {})", block.number, block.line);
@@ -146,34 +102,6 @@ fn json_blocks(markdown: &str) -> Vec<Block> {
     blocks
 }
 
-/// Replaces the fragments in `dir` with `imported`, reporting what changed.
-fn write(dir: &Path, imported: &BTreeMap<String, String>) -> anyhow::Result<Report> {
-    let existing = fragments::json_files(dir)?;
-    let mut report = Report::default();
-    for (file, text) in imported {
-        match existing.get(file).map(fs::read_to_string).transpose()? {
-            None => report.added.push(file.clone()),
-            Some(old) if old == *text => report.unchanged.push(file.clone()),
-            Some(_) => report.changed.push(file.clone()),
-        }
-    }
-    report.removed = existing
-        .keys()
-        .filter(|file| !imported.contains_key(*file))
-        .cloned()
-        .collect();
-
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for file in report.added.iter().chain(&report.changed) {
-        fs::write(dir.join(file), &imported[file])
-            .with_context(|| format!("cannot write {file}"))?;
-    }
-    for file in &report.removed {
-        fs::remove_file(&existing[file]).with_context(|| format!("cannot remove {file}"))?;
-    }
-    Ok(report)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,23 +142,16 @@ mod tests {
     }
 
     #[test]
-    fn invalid_json_names_the_block_and_line_and_writes_nothing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let page_path = dir.path().join("page.md");
-        fs::write(
-            &page_path,
-            page(&[fragment("getRun", "/a"), "{\"openapi\": ".to_owned()]),
-        )
-        .expect("write page");
-        let error = run(dir.path(), &page_path).expect_err("second block is broken");
+    fn invalid_json_names_the_block_and_its_line() {
+        let error = fragments_of(&page(&[
+            fragment("getRun", "/a"),
+            "{\"openapi\": ".to_owned(),
+        ]))
+        .expect_err("second block is broken");
         let message = format!("{error:#}");
         assert!(
             message.contains("block 2 (line 17) is not valid JSON"),
             "{message}"
-        );
-        assert!(
-            !fragments::directory(dir.path()).exists(),
-            "nothing may be written"
         );
     }
 
@@ -245,34 +166,5 @@ mod tests {
             error.to_string(),
             "block 2 (line 17) is not an OpenAPI 3.0 document: it has no \"openapi\": \"3.0.x\" field"
         );
-    }
-
-    #[test]
-    fn the_report_lists_added_changed_removed_and_unchanged_fragments() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let first = fragments_of(&page(&[
-            fragment("a", "/a"),
-            fragment("b", "/b"),
-            fragment("c", "/c"),
-        ]))
-        .expect("page");
-        write(dir.path(), &first).expect("first import");
-        let second = fragments_of(&page(&[
-            fragment("a", "/a"),
-            fragment("b", "/b2"),
-            fragment("d", "/d"),
-        ]))
-        .expect("page");
-        let report = write(dir.path(), &second).expect("second import");
-        assert_eq!(
-            report,
-            Report {
-                added: vec!["d.json".into()],
-                changed: vec!["b.json".into()],
-                removed: vec!["c.json".into()],
-                unchanged: vec!["a.json".into()],
-            }
-        );
-        assert_eq!(fragments::json_files(dir.path()).expect("list").len(), 3);
     }
 }

@@ -1,0 +1,165 @@
+//! `currents actions ...`: list, show, create, update, delete, enable and disable.
+
+use std::{
+    io::{self, Read as _},
+    path::Path,
+};
+
+use currents::{
+    ActionId, Client, ProjectId,
+    api::types::{Action, ActionStatus, CreateActionRequest, RuleAction, UpdateActionRequest},
+};
+use serde::de::DeserializeOwned;
+
+use super::{Stop, confirm};
+use crate::{
+    cli::ActionsCommand,
+    exit::Failure,
+    output::{Output, fields, table},
+};
+
+pub(super) async fn run(
+    client: &Client,
+    command: ActionsCommand,
+    output: Output,
+) -> Result<(), Stop> {
+    let actions = client.actions();
+    match command {
+        ActionsCommand::List(args) => {
+            let project: ProjectId = args.project.parse()?;
+            let statuses = args
+                .statuses
+                .iter()
+                .map(|status| ActionStatus::from(status.as_str()));
+            let mut query = actions.list(&project).status(statuses);
+            if let Some(search) = args.search {
+                query = query.search(search);
+            }
+            let list = query.send().await?;
+            output.data(&list, |list| {
+                let rows = list
+                    .iter()
+                    .map(|action| {
+                        vec![
+                            action.action_id.clone(),
+                            action.status.to_string(),
+                            rules(&action.action),
+                            action.name.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["ACTION", "STATUS", "RULES", "NAME"], rows)
+            })?;
+        }
+        ActionsCommand::Get(args) => {
+            let action = actions.get(&args.action_id.parse()?).await?;
+            output.data(&action, describe)?;
+        }
+        ActionsCommand::Create(args) => {
+            let project: ProjectId = args.project.parse()?;
+            let body: CreateActionRequest = read_body(&args.file)?;
+            let action = actions.create(&project, body).await?;
+            output.data(&action, describe)?;
+        }
+        ActionsCommand::Update(args) => {
+            let id: ActionId = args.action_id.parse()?;
+            let body: UpdateActionRequest = read_body(&args.file)?;
+            let action = actions.update(&id, body).await?;
+            output.data(&action, describe)?;
+        }
+        ActionsCommand::Delete(args) => {
+            let id: ActionId = args.action_id.parse()?;
+            if !args.yes {
+                confirm(
+                    &format!("Archive action {id}?"),
+                    &format!("action {id} was not archived"),
+                )?;
+            }
+            actions.delete(&id).await?;
+            output.done(
+                &serde_json::json!({ "actionId": id.as_str(), "archived": true }),
+                &format!("Archived action {id}"),
+            )?;
+        }
+        ActionsCommand::Enable(args) => {
+            let action = actions.enable(&args.action_id.parse()?).await?;
+            output.data(&action, describe)?;
+        }
+        ActionsCommand::Disable(args) => {
+            let action = actions.disable(&args.action_id.parse()?).await?;
+            output.data(&action, describe)?;
+        }
+    }
+    Ok(())
+}
+
+/// The JSON body of a create or update, from a file or stdin (`-`), decoded into its type. A
+/// field that does not fit is named with its path.
+fn read_body<T: DeserializeOwned>(path: &Path) -> Result<T, Stop> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text)?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|error| {
+            Failure::invalid(format!(
+                "--file {}: cannot read it: {error}",
+                path.display()
+            ))
+        })?
+    };
+    let mut decoder = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut decoder).map_err(|error| {
+        Failure::invalid(format!(
+            "--file {}: field {} is invalid: {}",
+            path.display(),
+            error.path(),
+            error.inner()
+        ))
+        .into()
+    })
+}
+
+fn rules(rules: &[RuleAction]) -> String {
+    rules
+        .iter()
+        .map(|rule| match rule {
+            RuleAction::Skip(_) => "skip".to_owned(),
+            RuleAction::Quarantine(_) => "quarantine".to_owned(),
+            RuleAction::Tag(tag) => format!("tag {}", tag.details.tags.join(",")),
+            RuleAction::Other { op } => op.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn describe(action: &Action) -> String {
+    fields(&[
+        ("Action", action.action_id.clone()),
+        ("Name", action.name.clone()),
+        ("Status", action.status.to_string()),
+        ("Rules", rules(&action.action)),
+        (
+            "Matches",
+            format!(
+                "{} of {} condition(s)",
+                action.matcher.op,
+                action.matcher.cond.len()
+            ),
+        ),
+        (
+            "Created",
+            format!(
+                "{} by {}",
+                action.created_at.to_rfc3339(),
+                action.created_by
+            ),
+        ),
+        (
+            "Expires",
+            action
+                .expires_after
+                .map_or_else(|| "never".into(), |at| at.to_rfc3339()),
+        ),
+    ])
+}

@@ -1,0 +1,256 @@
+//! `currents instances get`, `spec-files`, `tests`, `test-results` and `signature`.
+
+use chrono::Utc;
+use currents::{
+    Client, ProjectId, Query, TestSignature,
+    api::{
+        operations::{GetSpecFiles, GetTestResults, GetTestsExplorer},
+        types::{SortDirection, SpecFile, SpecFileOrder, TestExplorerItem, TestOrder, TestResult},
+    },
+};
+
+use super::Stop;
+use crate::{
+    cli::{MetricsFilterArgs, RangeArgs, SignatureArgs, SpecFilesArgs, TestResultsArgs, TestsArgs},
+    listing::{self, Columns},
+    output::{Output, fields, table},
+};
+
+fn range(args: &RangeArgs) -> std::ops::Range<chrono::DateTime<Utc>> {
+    args.since.0..args.until.map_or_else(Utc::now, |until| until.0)
+}
+
+fn direction(ascending: bool) -> SortDirection {
+    if ascending {
+        SortDirection::Asc
+    } else {
+        SortDirection::Desc
+    }
+}
+
+/// The same filters on every metrics query.
+macro_rules! filtered {
+    ($query:expr, $filters:expr) => {{
+        let MetricsFilterArgs {
+            tags,
+            branches,
+            groups,
+            authors,
+        } = $filters;
+        $query
+            .tags(tags)
+            .branches(branches)
+            .groups(groups)
+            .authors(authors)
+    }};
+}
+
+fn rate(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |rate| format!("{:.1}%", rate * 100.0))
+}
+
+fn count(value: Option<i64>) -> String {
+    value.map_or_else(|| "-".into(), |n| n.to_string())
+}
+
+pub(super) async fn instance(
+    client: &Client,
+    instance_id: &str,
+    output: Output,
+) -> Result<(), Stop> {
+    let instance = client.instances().get(&instance_id.parse()?).await?;
+    output.data(&instance, |instance| {
+        let results = instance.results.clone().unwrap_or_default();
+        let stats = results.stats.clone().unwrap_or_default();
+        let mut text = fields(&[
+            ("Instance", instance.instance_id.clone().unwrap_or_default()),
+            ("Run", instance.run_id.clone().unwrap_or_default()),
+            ("Spec", instance.spec.clone().unwrap_or_default()),
+            (
+                "Machine",
+                instance.machine_id.clone().unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "Tests",
+                format!(
+                    "{} total: {} passed, {} failed, {} pending, {} skipped",
+                    count(stats.tests),
+                    count(stats.passes),
+                    count(stats.failures),
+                    count(stats.pending),
+                    count(stats.skipped)
+                ),
+            ),
+        ]);
+        if !results.tests.is_empty() {
+            let rows = results
+                .tests
+                .iter()
+                .map(|test| {
+                    vec![
+                        test.state
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        test.title.join(" > "),
+                        test.display_error.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            text.push('\n');
+            text.push_str(&table(&["STATE", "TEST", "ERROR"], rows));
+        }
+        text
+    })?;
+    Ok(())
+}
+
+pub(super) async fn spec_files(
+    client: &Client,
+    args: SpecFilesArgs,
+    output: Output,
+) -> Result<(), Stop> {
+    let project: ProjectId = args.project.parse()?;
+    let mut query: Query<'_, GetSpecFiles> = filtered!(
+        client.projects().spec_files(&project, range(&args.range)),
+        args.filters
+    );
+    if let Some(order) = args.order {
+        query = query.order(
+            SpecFileOrder::from(order.as_str()),
+            direction(args.ascending),
+        );
+    }
+    if let Some(limit) = args.limit {
+        query = query.limit(limit);
+    }
+    let columns = Columns {
+        header: &[
+            ("SPEC", 48),
+            ("RUNS", 6),
+            ("FAILED", 8),
+            ("FLAKY", 8),
+            ("AVG DURATION", 0),
+        ],
+        row: |file: &SpecFile| {
+            let metrics = file.metrics.clone().unwrap_or_default();
+            vec![
+                file.spec.clone().unwrap_or_default(),
+                count(metrics.overall_executions),
+                rate(metrics.failure_rate),
+                rate(metrics.flake_rate),
+                metrics
+                    .avg_duration
+                    .map_or_else(|| "-".into(), |ms| format!("{:.1}s", ms / 1000.0)),
+            ]
+        },
+    };
+    listing::print(query.stream(), output.format, &columns).await?;
+    Ok(())
+}
+
+pub(super) async fn tests(client: &Client, args: TestsArgs, output: Output) -> Result<(), Stop> {
+    let project: ProjectId = args.project.parse()?;
+    let mut query: Query<'_, GetTestsExplorer> = filtered!(
+        client.projects().tests(&project, range(&args.range)),
+        args.filters
+    );
+    if let Some(order) = args.order {
+        query = query.order(TestOrder::from(order.as_str()), direction(args.ascending));
+    }
+    if let Some(min) = args.min_executions {
+        query = query.min_executions(min);
+    }
+    if let Some(limit) = args.limit {
+        query = query.limit(limit);
+    }
+    let columns = Columns {
+        header: &[
+            ("SIGNATURE", 18),
+            ("RUNS", 6),
+            ("FAILED", 8),
+            ("FLAKY", 8),
+            ("TEST", 0),
+        ],
+        row: |test: &TestExplorerItem| {
+            let metrics = test.metrics.clone().unwrap_or_default();
+            vec![
+                test.signature.clone().unwrap_or_default(),
+                count(metrics.executions),
+                rate(metrics.failure_rate),
+                rate(metrics.flakiness_rate),
+                test.title.clone().unwrap_or_default(),
+            ]
+        },
+    };
+    listing::print(query.stream(), output.format, &columns).await?;
+    Ok(())
+}
+
+pub(super) async fn test_results(
+    client: &Client,
+    args: TestResultsArgs,
+    output: Output,
+) -> Result<(), Stop> {
+    let signature: TestSignature = args.signature.parse()?;
+    let mut query: Query<'_, GetTestResults> = filtered!(
+        client.tests().results(&signature, range(&args.range)),
+        args.filters
+    );
+    if let Some(limit) = args.limit {
+        query = query.limit(limit);
+    }
+    let columns = Columns {
+        header: &[
+            ("RUN", 26),
+            ("STATUS", 8),
+            ("FLAKY", 6),
+            ("CREATED", 26),
+            ("BRANCH", 0),
+        ],
+        row: |result: &TestResult| {
+            vec![
+                result.run_id.clone().unwrap_or_default(),
+                result
+                    .status
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                result.flaky.map_or_else(
+                    || "-".into(),
+                    |flaky| if flaky { "yes" } else { "no" }.into(),
+                ),
+                result
+                    .created_at
+                    .map(|at| at.to_rfc3339())
+                    .unwrap_or_default(),
+                result
+                    .commit
+                    .as_ref()
+                    .and_then(|c| c.branch.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        },
+    };
+    listing::print(query.stream(), output.format, &columns).await?;
+    Ok(())
+}
+
+pub(super) async fn signature(
+    client: &Client,
+    args: SignatureArgs,
+    output: Output,
+) -> Result<(), Stop> {
+    let project: ProjectId = args.project.parse()?;
+    let signature = client
+        .tests()
+        .signature(&project, args.spec, args.titles)
+        .await?;
+    match output.format {
+        crate::cli::Format::Json => {
+            println!("{}", serde_json::json!({ "signature": signature.as_str() }))
+        }
+        crate::cli::Format::Table => println!("{signature}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! listProjects, getProject, listProjectRuns and getProjectInsights.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use currents_api::{
+    operations::{GetProject, GetProjectInsights, ListProjectRuns, ListProjects, Operation},
+    types::{
+        InsightsResolution, ProjectInsightsResponse, ProjectInsightsResponseData,
+        ProjectInsightsResponseDataResults, ProjectInsightsResponseDataResultsOverall,
+        ProjectInsightsResponseDataResultsTimelineItemValue, ProjectResponse, ProjectWithCursor,
+        ProjectsListResponse, ResponseStatus,
+    },
+};
+use serde_json::json;
+
+use super::{page_size, success};
+use crate::{
+    ApiError,
+    derived::{
+        metrics::{Scope, bucket, run_metrics},
+        projects::projects,
+    },
+    feed::RunFilter,
+    paging::{CursorQuery, PageFault, Place, Sorted, cursor_page},
+    respond::large_json,
+    routes::Answer,
+    server::App,
+};
+
+pub(crate) fn list(app: &App, request: ListProjects, fault: Option<PageFault>) -> Answer {
+    let store = app.store();
+    let all = projects(&store.projects, store.runs().map(|stored| &stored.run));
+    let places = Sorted::new(
+        all.into_values()
+            .map(|project| {
+                let place = Place::new(project.created_at, project.project_id.clone());
+                (place, project)
+            })
+            .collect(),
+    );
+    let query = CursorQuery {
+        limit: page_size(request.limit, ListProjects::LIMIT_DEFAULT),
+        starting_after: request.starting_after.as_deref(),
+        ending_before: request.ending_before.as_deref(),
+    };
+    let page = cursor_page(&places, &query, fault)?;
+    let data = page
+        .items
+        .into_iter()
+        .map(|(cursor, project)| ProjectWithCursor {
+            cursor: Some(cursor),
+            created_at: project.created_at,
+            default_branch_name: project.default_branch_name,
+            fail_fast: project.fail_fast,
+            inactivity_timeout_seconds: project.inactivity_timeout_seconds,
+            name: project.name,
+            project_id: project.project_id,
+        })
+        .collect();
+    success(
+        Operation::ListProjects,
+        ProjectsListResponse {
+            status: ResponseStatus::Ok,
+            has_more: page.has_more,
+            data,
+        },
+    )
+}
+
+pub(crate) fn get(app: &App, request: GetProject) -> Answer {
+    let store = app.store();
+    let project = projects(&store.projects, store.runs().map(|stored| &stored.run))
+        .remove(&request.project_id)
+        .ok_or_else(|| ApiError::not_found("project not found", &request.project_id))?;
+    success(
+        Operation::GetProject,
+        ProjectResponse {
+            status: ResponseStatus::Ok,
+            data: project,
+        },
+    )
+}
+
+pub(crate) fn runs(
+    app: &App,
+    headers: &HeaderMap,
+    request: ListProjectRuns,
+    fault: Option<PageFault>,
+) -> Answer {
+    let filter = RunFilter::from(&request);
+    let store = app.store();
+    store.project_exists(&request.project_id)?;
+    // Read a page at a time from the runs in time order: a page costs the same however
+    // many runs there are.
+    let selected = store.feed(|run| filter.selects(run));
+    let query = CursorQuery {
+        limit: page_size(request.limit, ListProjectRuns::LIMIT_DEFAULT),
+        starting_after: request.starting_after.as_deref(),
+        ending_before: request.ending_before.as_deref(),
+    };
+    let page = cursor_page(&selected, &query, fault)?;
+    let data = page
+        .items
+        .into_iter()
+        .map(|(cursor, stored)| app.feed_item(stored, cursor))
+        .collect::<Vec<_>>();
+    large_json(
+        headers,
+        &json!({ "status": ResponseStatus::Ok, "has_more": page.has_more, "data": data }),
+    )
+}
+
+pub(crate) fn insights(app: &App, request: GetProjectInsights) -> Answer {
+    let scope = Scope {
+        project_id: request.project_id.clone(),
+        from: request.date_start,
+        to: request.date_end,
+        tags: request.tags,
+        branches: request.branches,
+        authors: request.authors,
+        groups: request.groups,
+    };
+    let resolution = request.resolution.unwrap_or(InsightsResolution::Day);
+    let store = app.store();
+    store.project_exists(&scope.project_id)?;
+    let runs = store
+        .runs()
+        .map(|stored| &stored.run)
+        .filter(|run| scope.covers(run))
+        .collect::<Vec<_>>();
+    let (overall_runs, overall_tests) = run_metrics(runs.iter().copied());
+    let mut buckets: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    for run in &runs {
+        buckets
+            .entry(bucket(run.created_at, &resolution))
+            .or_default()
+            .push(*run);
+    }
+    let timeline = buckets
+        .into_iter()
+        .map(|(start, runs)| {
+            let (runs, tests) = run_metrics(runs.into_iter());
+            let value = ProjectInsightsResponseDataResultsTimelineItemValue {
+                runs: Some(runs),
+                tests: Some(tests),
+            };
+            [(
+                start.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                value,
+            )]
+            .into_iter()
+            .collect()
+        })
+        .collect();
+    success(
+        Operation::GetProjectInsights,
+        ProjectInsightsResponse {
+            status: ResponseStatus::Ok,
+            data: ProjectInsightsResponseData {
+                project_id: Some(request.project_id),
+                org_id: Some("fake-org".into()),
+                date_start: Some(request.date_start),
+                date_end: Some(request.date_end),
+                resolution: Some(resolution.to_string()),
+                results: Some(ProjectInsightsResponseDataResults {
+                    overall: Some(ProjectInsightsResponseDataResultsOverall {
+                        runs: Some(overall_runs),
+                        tests: Some(overall_tests),
+                    }),
+                    timeline,
+                }),
+            },
+        },
+    )
+}

@@ -1,0 +1,157 @@
+//! The Actions operations, reached through [`Client::actions`]: rules that skip, quarantine or
+//! tag the tests they match.
+
+use currents_api::{
+    operations::{
+        CreateAction, DeleteAction, DisableAction, EnableAction, GetAction, ListActions,
+        UpdateAction,
+    },
+    types::{
+        Action, ActionStatus, CreateActionRequest, RuleAction, RuleActionTag, RuleMatcher,
+        UpdateActionRequest,
+    },
+};
+
+use crate::{
+    ActionId, Client, Error, ProjectId, Received, ValidationError, projects::check_search,
+    query::Query,
+};
+
+/// The Actions operations of a [`Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Actions<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Actions<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Actions { client }
+    }
+
+    /// A project's actions (listActions); the list is not paginated.
+    pub fn list(&self, project: &ProjectId) -> Query<'a, ListActions> {
+        Query::new(self.client, Ok(ListActions::new(project.as_str())))
+    }
+
+    /// An action by id (getAction).
+    pub async fn get(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+        self.client.fetch(&GetAction::new(action.as_str())).await
+    }
+
+    /// Creates an action, active, in a project (createAction).
+    ///
+    /// Creating is not idempotent, so a lost answer is not retried: see the retry table in the
+    /// crate documentation.
+    pub async fn create(
+        &self,
+        project: &ProjectId,
+        action: CreateActionRequest,
+    ) -> Result<Received<Action>, Error> {
+        check_rules(&action.action, true)?;
+        check_matcher(&action.matcher)?;
+        self.client
+            .fetch(&CreateAction::new(project.as_str(), action))
+            .await
+    }
+
+    /// Changes the fields that `update` sets (updateAction); at least one must be set.
+    pub async fn update(
+        &self,
+        action: &ActionId,
+        update: UpdateActionRequest,
+    ) -> Result<Received<Action>, Error> {
+        if update == UpdateActionRequest::default() {
+            return Err(
+                ValidationError::new("action update", "{}", "must set at least one field").into(),
+            );
+        }
+        check_rules(&update.action, false)?;
+        if let Some(matcher) = &update.matcher {
+            check_matcher(matcher)?;
+        }
+        self.client
+            .fetch(&UpdateAction::new(action.as_str(), update))
+            .await
+    }
+
+    /// Archives an action (deleteAction): a soft delete, after which it reads as archived.
+    pub async fn delete(&self, action: &ActionId) -> Result<(), Error> {
+        self.client
+            .fetch(&DeleteAction::new(action.as_str()))
+            .await
+            .map(drop)
+    }
+
+    /// Enables a disabled action (enableAction).
+    pub async fn enable(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+        self.client.fetch(&EnableAction::new(action.as_str())).await
+    }
+
+    /// Disables an action until it is enabled again (disableAction).
+    pub async fn disable(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+        self.client
+            .fetch(&DisableAction::new(action.as_str()))
+            .await
+    }
+}
+
+impl Query<'_, ListActions> {
+    /// Only actions in one of these states.
+    pub fn status(self, statuses: impl IntoIterator<Item = ActionStatus>) -> Self {
+        self.with(|request| {
+            request.status.extend(statuses);
+            Ok(())
+        })
+    }
+
+    /// Only actions whose name contains this text.
+    pub fn search(self, text: impl Into<String>) -> Self {
+        self.with(|request| {
+            let text = text.into();
+            check_search(&text, ListActions::SEARCH_MAX_LENGTH)?;
+            request.search = Some(text);
+            Ok(())
+        })
+    }
+}
+
+/// The spec's limits on rules that the generated types do not enforce themselves.
+fn check_rules(rules: &[RuleAction], required: bool) -> Result<(), ValidationError> {
+    if required && rules.len() < CreateActionRequest::ACTION_MIN_ITEMS {
+        return Err(ValidationError::new(
+            "action rules",
+            "[]",
+            format!(
+                "needs at least {} rule",
+                CreateActionRequest::ACTION_MIN_ITEMS
+            ),
+        ));
+    }
+    for rule in rules {
+        if let RuleAction::Tag(RuleActionTag { details, .. }) = rule {
+            let max = currents_api::types::RuleActionTagDetails::TAGS_MAX_ITEMS;
+            if details.tags.len() > max {
+                return Err(ValidationError::new(
+                    "tag rule",
+                    details.tags.join(", "),
+                    format!(
+                        "adds {} tags; at most {max} are allowed",
+                        details.tags.len()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_matcher(matcher: &RuleMatcher) -> Result<(), ValidationError> {
+    if matcher.cond.len() < RuleMatcher::COND_MIN_ITEMS {
+        return Err(ValidationError::new(
+            "matcher",
+            "[]",
+            format!("needs at least {} condition", RuleMatcher::COND_MIN_ITEMS),
+        ));
+    }
+    Ok(())
+}

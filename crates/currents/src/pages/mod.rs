@@ -1,0 +1,124 @@
+//! Walking a paginated list: one call that yields every item, lazily.
+//!
+//! Two styles share one walker. Cursor lists (projects, a project's runs, test results) go on
+//! from the last item's `cursor`, as `starting_after`; page-number lists (spec files, the tests
+//! explorer) follow `nextPage` until it is `false`. A walk stops when the list says there is no
+//! more or a page is empty. Each page is one request with the client's retries, so a failed
+//! page is retried without restarting the walk, and the next page is fetched while the current
+//! one is consumed.
+//!
+//! A walk never runs forever: a cursor that comes back, a page that points backwards, an item
+//! that comes twice, or more pages than the bound stop it with [`PagingError`]. It remembers
+//! only the previous page's items and the cursors it followed, so its memory does not grow with
+//! the length of the list.
+
+mod lists;
+mod walk;
+
+use std::{
+    fmt,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use futures_util::{Stream, StreamExt as _, TryStreamExt as _, stream::BoxStream};
+use serde::de::DeserializeOwned;
+
+pub(crate) use lists::{Position, Style};
+
+use crate::{Error, Received};
+
+/// How many pages a walk reads at most unless told otherwise: 500,000 items at 50 a page.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// A list request that can be walked page by page.
+pub(crate) trait Paginated:
+    currents_api::operations::Request + Clone + Send + Sync + 'static
+{
+    /// One item of the list.
+    type Item: DeserializeOwned + Send + 'static;
+    /// How the list pages.
+    const STYLE: Style;
+    /// The largest page size the spec allows.
+    const MAX_LIMIT: i64;
+
+    /// Asks for a page of `limit` items at `position`.
+    fn set_page(&mut self, position: &Position, limit: i64);
+    /// The id that tells an item from the others, to notice one that comes twice.
+    fn key(item: &Self::Item) -> Option<String>;
+}
+
+/// One page of a walk.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// Its items, each with its JSON as sent.
+    pub items: Vec<Received<T>>,
+    /// Its place in the walk: 0 for the first page.
+    pub index: usize,
+}
+
+/// The pages of a walk, for callers who want to see them; see [`Items`] for the items.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T> {
+    inner: BoxStream<'static, Result<Page<T>, Error>>,
+}
+
+impl<T> Pages<T> {
+    pub(crate) fn new(inner: BoxStream<'static, Result<Page<T>, Error>>) -> Self {
+        Pages { inner }
+    }
+
+    /// The items of the pages, in order.
+    pub fn items(self) -> Items<T>
+    where
+        T: Send + 'static,
+    {
+        Items {
+            inner: self
+                .inner
+                .map_ok(|page| futures_util::stream::iter(page.items.into_iter().map(Ok)))
+                .try_flatten()
+                .boxed(),
+        }
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pages")
+    }
+}
+
+/// Every item of a list, lazily, page after page; an error ends it.
+///
+/// It is a [`Stream`]: `.take(n)`, `.try_collect()` and the rest of `futures`' combinators work
+/// on it.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<T> {
+    inner: BoxStream<'static, Result<Received<T>, Error>>,
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<Received<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Items")
+    }
+}
+
+pub(crate) use walk::{Bounds, walk};

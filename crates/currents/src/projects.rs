@@ -1,0 +1,288 @@
+//! The project operations, reached through [`Client::projects`]: projects, a project's runs,
+//! and its metrics (insights, spec files, tests).
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+use currents_api::{
+    operations::{
+        GetProject, GetProjectInsights, GetSpecFiles, GetTestsExplorer, ListProjectRuns,
+        ListProjects,
+    },
+    types::{
+        InsightsResolution, LogicalOperator, Project, RunCompletionState, RunCompletionStateFilter,
+        RunStatus, RunStatusFilter, SortDirection, SpecFileOrder, TestOrder, TestState,
+    },
+};
+
+use crate::{
+    Client, Error, ProjectId, Received, ValidationError,
+    input::{check_segment, check_text},
+    query::{Query, check_range},
+};
+
+/// The project operations of a [`Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Projects<'a> {
+    client: &'a Client,
+}
+
+/// A project id in a URL path must be one safe segment, which the query-string rule of
+/// [`ProjectId`] does not require.
+fn in_path(project: &ProjectId) -> Result<String, ValidationError> {
+    check_segment("project id", project.as_str())?;
+    Ok(project.as_str().to_owned())
+}
+
+fn ranged<R>(
+    project: &ProjectId,
+    range: &Range<DateTime<Utc>>,
+    new: impl FnOnce(String, DateTime<Utc>, DateTime<Utc>) -> R,
+) -> Result<R, ValidationError> {
+    check_range(range.start, range.end)?;
+    Ok(new(in_path(project)?, range.start, range.end))
+}
+
+impl<'a> Projects<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Projects { client }
+    }
+
+    /// Every project of the organization (listProjects), newest first.
+    pub fn list(&self) -> Query<'a, ListProjects> {
+        Query::new(self.client, Ok(ListProjects::new()))
+    }
+
+    /// A project (getProject).
+    pub async fn get(&self, project: &ProjectId) -> Result<Received<Project>, Error> {
+        self.client.fetch(&GetProject::new(in_path(project)?)).await
+    }
+
+    /// A project's runs (listProjectRuns), newest first, with filters.
+    pub fn runs(&self, project: &ProjectId) -> Query<'a, ListProjectRuns> {
+        Query::new(self.client, in_path(project).map(ListProjectRuns::new))
+    }
+
+    /// Run and test counts over a date range, overall and over time (getProjectInsights).
+    pub fn insights(
+        &self,
+        project: &ProjectId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, GetProjectInsights> {
+        Query::new(
+            self.client,
+            ranged(project, &range, GetProjectInsights::new),
+        )
+    }
+
+    /// Spec-file metrics over a date range (getSpecFiles), slowest first unless ordered.
+    pub fn spec_files(
+        &self,
+        project: &ProjectId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, GetSpecFiles> {
+        Query::new(self.client, ranged(project, &range, GetSpecFiles::new))
+    }
+
+    /// Test metrics over a date range (getTestsExplorer), by title unless ordered.
+    pub fn tests(
+        &self,
+        project: &ProjectId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, GetTestsExplorer> {
+        Query::new(self.client, ranged(project, &range, GetTestsExplorer::new))
+    }
+}
+
+impl Query<'_, ListProjectRuns> {
+    /// Only runs with one of these statuses. The list filters by `PASSED`, `FAILED`,
+    /// `RUNNING` and `FAILING` (production's spellings of the run's own statuses); any other
+    /// status is refused.
+    pub fn status(self, statuses: impl IntoIterator<Item = RunStatus>) -> Self {
+        self.with(|request| {
+            for status in statuses {
+                let filter = RunStatusFilter::from(status.as_str());
+                if let RunStatusFilter::Unknown(value) = filter {
+                    return Err(ValidationError::new(
+                        "status filter",
+                        value,
+                        "a project's runs are filtered by passed, failed, running or failing; \
+                         use completion_state for cancelled and timed-out runs",
+                    ));
+                }
+                request.status.push(filter);
+            }
+            Ok(())
+        })
+    }
+
+    /// Only runs in one of these completion states.
+    pub fn completion_state(self, states: impl IntoIterator<Item = RunCompletionState>) -> Self {
+        self.with(|request| {
+            for state in states {
+                let filter = RunCompletionStateFilter::from(state.as_str());
+                if let RunCompletionStateFilter::Unknown(value) = filter {
+                    return Err(ValidationError::new(
+                        "completion state filter",
+                        value,
+                        "a project's runs are filtered by complete, incomplete, cancelled or timed out",
+                    ));
+                }
+                request.completion_state.push(filter);
+            }
+            Ok(())
+        })
+    }
+
+    /// Only runs with any of the [`tags`](Query::tags), rather than all of them.
+    pub fn any_tag(self) -> Self {
+        self.with(|request| {
+            request.tag_operator = Some(LogicalOperator::Or);
+            Ok(())
+        })
+    }
+
+    /// Only runs created at or after this time.
+    pub fn since(self, at: DateTime<Utc>) -> Self {
+        self.with(|request| {
+            request.date_start = Some(at);
+            check_open_range(request.date_start, request.date_end)
+        })
+    }
+
+    /// Only runs created at or before this time.
+    pub fn until(self, at: DateTime<Utc>) -> Self {
+        self.with(|request| {
+            request.date_end = Some(at);
+            check_open_range(request.date_start, request.date_end)
+        })
+    }
+
+    /// Only runs whose CI build id or commit message contains this text (case-insensitive).
+    pub fn search(self, text: impl Into<String>) -> Self {
+        self.with(|request| {
+            let text = text.into();
+            check_search(&text, ListProjectRuns::SEARCH_MAX_LENGTH)?;
+            request.search = Some(text);
+            Ok(())
+        })
+    }
+}
+
+fn check_open_range(
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+) -> Result<(), ValidationError> {
+    match (start, end) {
+        (Some(start), Some(end)) => check_range(start, end),
+        _ => Ok(()),
+    }
+}
+
+/// A search text: free text of at most the spec's length, counted in characters.
+pub(crate) fn check_search(text: &str, max: usize) -> Result<(), ValidationError> {
+    check_text("search", text)?;
+    let length = text.chars().count();
+    if length > max {
+        return Err(ValidationError::new(
+            "search",
+            text,
+            format!("it is {length} characters long; at most {max} are allowed"),
+        ));
+    }
+    Ok(())
+}
+
+impl Query<'_, GetProjectInsights> {
+    /// The width of the timeline's buckets: an hour, a day (the default) or a week.
+    pub fn resolution(self, resolution: InsightsResolution) -> Self {
+        self.with(|request| {
+            request.resolution = Some(resolution);
+            Ok(())
+        })
+    }
+}
+
+impl Query<'_, GetSpecFiles> {
+    /// The metric to order by, and the direction.
+    pub fn order(self, order: SpecFileOrder, direction: SortDirection) -> Self {
+        self.with(|request| {
+            request.order = Some(order);
+            request.dir = Some(direction);
+            Ok(())
+        })
+    }
+
+    /// Only spec files whose path contains this text.
+    pub fn spec_name(self, text: impl Into<String>) -> Self {
+        self.with(|request| {
+            let text = text.into();
+            check_text("spec name filter", &text)?;
+            request.spec_name_filter = Some(text);
+            Ok(())
+        })
+    }
+
+    /// Count failed executions in the average duration too.
+    pub fn include_failed_in_duration(self, include: bool) -> Self {
+        self.with(|request| {
+            request.include_failed_in_duration = Some(include);
+            Ok(())
+        })
+    }
+}
+
+impl Query<'_, GetTestsExplorer> {
+    /// The metric to order by, and the direction.
+    pub fn order(self, order: TestOrder, direction: SortDirection) -> Self {
+        self.with(|request| {
+            request.order = Some(order);
+            request.dir = Some(direction);
+            Ok(())
+        })
+    }
+
+    /// Only tests of spec files whose path contains this text.
+    pub fn spec(self, text: impl Into<String>) -> Self {
+        self.with(|request| {
+            let text = text.into();
+            check_text("spec filter", &text)?;
+            request.spec = Some(text);
+            Ok(())
+        })
+    }
+
+    /// Only tests whose title contains this text.
+    pub fn title(self, text: impl Into<String>) -> Self {
+        self.with(|request| {
+            let text = text.into();
+            check_text("title filter", &text)?;
+            request.title = Some(text);
+            Ok(())
+        })
+    }
+
+    /// Only tests that ran at least this many times.
+    pub fn min_executions(self, executions: u32) -> Self {
+        self.with(|request| {
+            let minimum = GetTestsExplorer::MIN_EXECUTIONS_MINIMUM;
+            if i64::from(executions) < minimum {
+                return Err(ValidationError::new(
+                    "min executions",
+                    executions.to_string(),
+                    format!("must be at least {minimum}"),
+                ));
+            }
+            request.min_executions = Some(i64::from(executions));
+            Ok(())
+        })
+    }
+
+    /// Only tests that ended in one of these states at least once.
+    pub fn states(self, states: impl IntoIterator<Item = TestState>) -> Self {
+        self.with(|request| {
+            request.test_state.extend(states);
+            Ok(())
+        })
+    }
+}
