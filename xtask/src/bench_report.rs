@@ -94,9 +94,11 @@ pub(crate) fn run(root: &Path, runs: Option<usize>) -> anyhow::Result<String> {
     let mut all: Vec<Vec<Figure>> = Vec::new();
     for run in 1..=runs {
         eprintln!("benchmark run {run} of {runs}");
+        // criterion's own output goes to stderr, so that stdout is the report alone.
         let status = Command::new(env!("CARGO"))
             .args(["bench", "--locked", "-p", "currents"])
             .current_dir(root)
+            .stdout(std::io::stderr())
             .status()
             .context("cannot run cargo bench")?;
         anyhow::ensure!(status.success(), "cargo bench failed in run {run}");

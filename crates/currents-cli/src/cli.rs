@@ -212,8 +212,9 @@ pub(crate) struct MetricsFilterArgs {
     pub(crate) authors: Vec<String>,
 }
 
+/// What every metrics list takes: the project, the date range, the filters, and how many.
 #[derive(Debug, Args)]
-pub(crate) struct SpecFilesArgs {
+pub(crate) struct MetricsArgs {
     /// The project id.
     #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
     pub(crate) project: String,
@@ -221,38 +222,33 @@ pub(crate) struct SpecFilesArgs {
     pub(crate) range: RangeArgs,
     #[command(flatten)]
     pub(crate) filters: MetricsFilterArgs,
-    /// The metric to order by.
-    #[arg(long, value_parser = PossibleValuesParser::new(SpecFileOrder::KNOWN))]
-    pub(crate) order: Option<String>,
     /// Ascending order instead of descending.
     #[arg(long)]
     pub(crate) ascending: bool,
-    /// Stop after this many spec files.
+    /// Stop after this many items.
     #[arg(long)]
     pub(crate) limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct SpecFilesArgs {
+    #[command(flatten)]
+    pub(crate) metrics: MetricsArgs,
+    /// The metric to order by.
+    #[arg(long, value_parser = PossibleValuesParser::new(SpecFileOrder::KNOWN))]
+    pub(crate) order: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct TestsArgs {
-    /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
     #[command(flatten)]
-    pub(crate) range: RangeArgs,
-    #[command(flatten)]
-    pub(crate) filters: MetricsFilterArgs,
+    pub(crate) metrics: MetricsArgs,
     /// The metric to order by.
     #[arg(long, value_parser = PossibleValuesParser::new(TestOrder::KNOWN))]
     pub(crate) order: Option<String>,
-    /// Ascending order instead of descending.
-    #[arg(long)]
-    pub(crate) ascending: bool,
     /// Only tests that ran at least this many times.
     #[arg(long)]
     pub(crate) min_executions: Option<u32>,
-    /// Stop after this many tests.
-    #[arg(long)]
-    pub(crate) limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -6,30 +6,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod support;
+
 use assert_cmd::Command;
 use currents_fake::{FakeServer, RunFixture, demo::demo_run};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_currents");
-
-fn currents(fake: &FakeServer) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        // A CI job's own environment must not steer the commands under test.
-        .env_remove("RUST_LOG")
-        .env_remove("CURRENTS_PROJECT_ID")
-        .env_remove("GITHUB_RUN_ID")
-        .env_remove("GITHUB_RUN_ATTEMPT")
-        .timeout(Duration::from_secs(60));
-    command
-}
-
-/// Runs `currents` with `args` against the fake and waits for it.
-fn run(fake: &FakeServer, args: &[&str]) -> std::process::Output {
-    currents(fake).args(args).output().expect("run currents")
-}
+use support::{BIN, currents, run, stderr};
 
 fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
@@ -38,10 +20,6 @@ fn json_of(output: &std::process::Output) -> Value {
             String::from_utf8_lossy(&output.stdout)
         )
     })
-}
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -106,7 +84,7 @@ fn get_in_table_and_json_and_a_missing_run_exits_4() {
     let fake = FakeServer::builder().runs([demo]).start();
 
     let table = run(&fake, &["runs", "get", &id, "--output", "table"]);
-    assert_eq!(table.status.code(), Some(0), "{}", stderr_of(&table));
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     insta::assert_snapshot!(
         "table-demo-run",
         String::from_utf8(table.stdout).expect("UTF-8")
@@ -125,7 +103,7 @@ fn get_in_table_and_json_and_a_missing_run_exits_4() {
     let missing = run(&fake, &["runs", "get", "nope"]);
     assert_eq!(missing.status.code(), Some(4));
     assert_eq!(
-        stderr_of(&missing),
+        stderr(&missing),
         "error: getRun: not found: run not found: 'nope'\n"
     );
 }
@@ -154,7 +132,7 @@ fn find_sends_the_filters_and_a_bad_branch_exits_2_without_a_request() {
         .args(["--pw-last-run"])
         .output()
         .expect("run");
-    assert_eq!(found.status.code(), Some(0), "{}", stderr_of(&found));
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
     assert_eq!(json_of(&found)["runId"], "r1");
     let query = fake.requests().pop().expect("a request").query_pairs();
     assert!(
@@ -187,7 +165,7 @@ fn find_sends_the_filters_and_a_bad_branch_exits_2_without_a_request() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
-        stderr_of(&bad),
+        stderr(&bad),
         "error: invalid input: branch filter 'bad branch': character ' ' at position 4 is not allowed\n"
     );
     assert!(
@@ -229,7 +207,7 @@ fn cancel_reports_already_cancelled_as_success() {
         .args(["--ci-build-id", "build-g1"])
         .output()
         .expect("run");
-    assert_eq!(github.status.code(), Some(0), "{}", stderr_of(&github));
+    assert_eq!(github.status.code(), Some(0), "{}", stderr(&github));
     assert_eq!(json_of(&github)["runId"], "g1");
     // A parallel job cancelling the same workflow run is told so, and it is not an error.
     let again = run(
@@ -243,7 +221,7 @@ fn cancel_reports_already_cancelled_as_success() {
             "3",
         ],
     );
-    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(json_of(&again)["outcome"], "alreadyCancelled");
     let none = run(
         &fake,
@@ -273,7 +251,7 @@ fn reset_batches_any_number_of_machines_and_reset_failed_finds_them() {
         command.args(["--machine", &format!("x{n}")]);
     }
     let reset = command.output().expect("run");
-    assert_eq!(reset.status.code(), Some(0), "{}", stderr_of(&reset));
+    assert_eq!(reset.status.code(), Some(0), "{}", stderr(&reset));
     assert_eq!(json_of(&reset)["batches"].as_array().map(Vec::len), Some(2));
     assert_eq!(fake.requests().len(), 2);
 
@@ -298,7 +276,7 @@ fn delete_needs_yes_when_not_on_a_terminal() {
         .output()
         .expect("run");
     assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr_of(&refused).contains("without --yes"));
+    assert!(stderr(&refused).contains("without --yes"));
     assert!(fake.requests().is_empty());
     let deleted = run(
         &fake,
@@ -341,7 +319,7 @@ fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
         run.completion_state = currents::RunCompletionState::Complete;
     });
     let done = child.wait_with_output().expect("currents exits");
-    assert_eq!(done.status.code(), Some(0), "{}", stderr_of(&done));
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
     // The run as the API sent it: in production's spelling.
     assert_eq!(json_of(&done)["status"], "PASSED");
     assert!(
@@ -355,9 +333,9 @@ fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
     );
     assert_eq!(deadline.status.code(), Some(5));
     assert!(
-        stderr_of(&deadline).contains("was still RUNNING after waiting"),
+        stderr(&deadline).contains("was still RUNNING after waiting"),
         "{}",
-        stderr_of(&deadline)
+        stderr(&deadline)
     );
 
     fake.update_run("w2", |run| {
@@ -407,7 +385,7 @@ fn api_and_transport_errors_exit_3_with_a_hint() {
         .expect("run");
     assert_eq!(unauthorized.status.code(), Some(3));
     assert!(
-        stderr_of(&unauthorized)
+        stderr(&unauthorized)
             .trim_end()
             .ends_with("check CURRENTS_API_KEY (or --api-key)")
     );
@@ -417,9 +395,9 @@ fn api_and_transport_errors_exit_3_with_a_hint() {
         .output()
         .expect("run");
     assert_eq!(unreachable.status.code(), Some(3));
-    assert!(stderr_of(&unreachable).contains("check --base-url"));
+    assert!(stderr(&unreachable).contains("check --base-url"));
     assert_eq!(
-        stderr_of(&unreachable).lines().count(),
+        stderr(&unreachable).lines().count(),
         1,
         "one line on stderr"
     );
@@ -451,7 +429,7 @@ fn piping_into_head_does_not_panic() {
         .output()
         .expect("run bash");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "{\"completi");
-    let stderr = stderr_of(&output);
+    let stderr = stderr(&output);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr.trim(), "status=0");
 }
@@ -468,7 +446,7 @@ fn completions_and_verbose_logs_never_show_the_key() {
     let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
     let verbose = run(&fake, &["-vv", "runs", "get", "r1"]);
     assert_eq!(verbose.status.code(), Some(0));
-    let stderr = stderr_of(&verbose);
+    let stderr = stderr(&verbose);
     assert!(
         stderr.contains("currents.request"),
         "-vv logs the request span: {stderr}"

@@ -11,11 +11,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod support;
+
 use assert_cmd::Command;
 use currents::{RunCompletionState, RunStatus};
 use currents_fake::{FakeServer, RunFixture, load_runs};
-
-const BIN: &str = env!("CARGO_BIN_EXE_currents");
+use support::{stderr, stdout};
 
 fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,29 +30,15 @@ fn production_fake() -> FakeServer {
     FakeServer::builder().runs(runs).start()
 }
 
+/// `currents` as a CI job of project `prod` runs it.
 fn currents(fake: &FakeServer) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        .env("CURRENTS_PROJECT_ID", "prod")
-        .env_remove("RUST_LOG")
-        .env_remove("GITHUB_RUN_ID")
-        .env_remove("GITHUB_RUN_ATTEMPT")
-        .timeout(Duration::from_secs(60));
+    let mut command = support::currents(fake);
+    command.env("CURRENTS_PROJECT_ID", "prod");
     command
 }
 
 fn run(fake: &FakeServer, args: &[&str]) -> Output {
     currents(fake).args(args).output().expect("run currents")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]

@@ -7,31 +7,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use assert_cmd::Command;
+mod support;
+
 use chrono::{TimeZone as _, Utc};
 use currents_fake::{FakeServer, Fault, Operation, RunFixture};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_currents");
-
-fn currents(fake: &FakeServer) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        .env_remove("RUST_LOG")
-        .env_remove("CURRENTS_PROJECT_ID")
-        .timeout(Duration::from_secs(60));
-    command
-}
-
-fn run(fake: &FakeServer, args: &[&str]) -> std::process::Output {
-    currents(fake).args(args).output().expect("run currents")
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use support::{BIN, currents, run, stdout};
 
 fn lines(output: &std::process::Output) -> Vec<Value> {
     stdout(output)

@@ -2,12 +2,14 @@
 
 use std::{
     net::{SocketAddr, TcpListener},
-    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError},
     thread,
 };
 
 use currents_api::types::{Action, CreateActionRequest, Project, Run, RunPwLastRun};
 use serde_json::{Value, json};
+
+use crate::schema::spec_as_json_schema;
 use tokio::sync::oneshot;
 
 use crate::{
@@ -93,12 +95,29 @@ impl App {
         render(&schema, typed, stored.given.as_ref(), self.0.spelling)
     }
 
-    /// A stored run as an item of listProjectRuns: the run without its specs, with its cursor.
+    /// A stored run as an item of listProjectRuns: the run without the fields only a single
+    /// run has (its specs, `pwLastRun`: the spec's `Run` lists them, its `RunFeedItem` does
+    /// not), with its cursor.
     pub(crate) fn feed_item(&self, stored: &FakeRun, cursor: String) -> Value {
+        static RUN_ONLY: LazyLock<Vec<String>> = LazyLock::new(|| {
+            let spec = spec_as_json_schema();
+            let properties = |pointer: &str| {
+                spec.pointer(pointer)
+                    .and_then(Value::as_object)
+                    .map(|properties| properties.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+            };
+            let feed = properties("/components/schemas/RunFeedItem/allOf/0/properties");
+            properties("/components/schemas/Run/properties")
+                .into_iter()
+                .filter(|name| !feed.contains(name))
+                .collect()
+        });
         let mut item = self.run_document(stored, None);
         if let Some(fields) = item.as_object_mut() {
-            fields.remove("specs");
-            fields.remove("pwLastRun");
+            for name in RUN_ONLY.iter() {
+                fields.remove(name);
+            }
             fields.insert("cursor".into(), Value::String(cursor));
         }
         item

@@ -11,12 +11,15 @@ use currents::{
 
 use super::Stop;
 use crate::{
-    cli::{MetricsFilterArgs, RangeArgs, SignatureArgs, SpecFilesArgs, TestResultsArgs, TestsArgs},
+    cli::{
+        MetricsArgs, MetricsFilterArgs, RangeArgs, SignatureArgs, SpecFilesArgs, TestResultsArgs,
+        TestsArgs,
+    },
     listing::{self, Columns},
     output::{Output, fields, table},
 };
 
-fn range(args: &RangeArgs) -> std::ops::Range<chrono::DateTime<Utc>> {
+fn span(args: &RangeArgs) -> std::ops::Range<chrono::DateTime<Utc>> {
     args.since.0..args.until.map_or_else(Utc::now, |until| until.0)
 }
 
@@ -110,18 +113,22 @@ pub(super) async fn spec_files(
     args: SpecFilesArgs,
     output: Output,
 ) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let MetricsArgs {
+        project,
+        range,
+        filters,
+        ascending,
+        limit,
+    } = args.metrics;
+    let project: ProjectId = project.parse()?;
     let mut query: Query<'_, GetSpecFiles> = filtered!(
-        client.projects().spec_files(&project, range(&args.range)),
-        args.filters
+        client.projects().spec_files(&project, span(&range)),
+        filters
     );
     if let Some(order) = args.order {
-        query = query.order(
-            SpecFileOrder::from(order.as_str()),
-            direction(args.ascending),
-        );
+        query = query.order(SpecFileOrder::from(order.as_str()), direction(ascending));
     }
-    if let Some(limit) = args.limit {
+    if let Some(limit) = limit {
         query = query.limit(limit);
     }
     let columns = Columns {
@@ -150,18 +157,23 @@ pub(super) async fn spec_files(
 }
 
 pub(super) async fn tests(client: &Client, args: TestsArgs, output: Output) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
-    let mut query: Query<'_, GetTestsExplorer> = filtered!(
-        client.projects().tests(&project, range(&args.range)),
-        args.filters
-    );
+    let MetricsArgs {
+        project,
+        range,
+        filters,
+        ascending,
+        limit,
+    } = args.metrics;
+    let project: ProjectId = project.parse()?;
+    let mut query: Query<'_, GetTestsExplorer> =
+        filtered!(client.projects().tests(&project, span(&range)), filters);
     if let Some(order) = args.order {
-        query = query.order(TestOrder::from(order.as_str()), direction(args.ascending));
+        query = query.order(TestOrder::from(order.as_str()), direction(ascending));
     }
     if let Some(min) = args.min_executions {
         query = query.min_executions(min);
     }
-    if let Some(limit) = args.limit {
+    if let Some(limit) = limit {
         query = query.limit(limit);
     }
     let columns = Columns {
@@ -194,7 +206,7 @@ pub(super) async fn test_results(
 ) -> Result<(), Stop> {
     let signature: TestSignature = args.signature.parse()?;
     let mut query: Query<'_, GetTestResults> = filtered!(
-        client.tests().results(&signature, range(&args.range)),
+        client.tests().results(&signature, span(&args.range)),
         args.filters
     );
     if let Some(limit) = args.limit {

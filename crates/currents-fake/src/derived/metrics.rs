@@ -26,6 +26,22 @@ pub(crate) struct Scope {
     pub(crate) groups: Vec<String>,
 }
 
+/// The scope of a metrics request, from the fields every metrics request has (moved out of it).
+macro_rules! scope_of {
+    ($request:expr) => {
+        $crate::derived::metrics::Scope {
+            project_id: $request.project_id,
+            from: $request.date_start,
+            to: $request.date_end,
+            tags: $request.tags,
+            branches: $request.branches,
+            authors: $request.authors,
+            groups: $request.groups,
+        }
+    };
+}
+pub(crate) use scope_of;
+
 impl Scope {
     pub(crate) fn covers(&self, run: &Run) -> bool {
         let commit = run.meta.as_ref().and_then(|meta| meta.commit.as_ref());

@@ -18,7 +18,7 @@ use super::{page_size, success};
 use crate::{
     ApiError,
     derived::{
-        metrics::{Scope, bucket, run_metrics},
+        metrics::{bucket, run_metrics, scope_of},
         projects::projects,
     },
     feed::RunFilter,
@@ -112,15 +112,7 @@ pub(crate) fn runs(
 }
 
 pub(crate) fn insights(app: &App, request: GetProjectInsights) -> Answer {
-    let scope = Scope {
-        project_id: request.project_id.clone(),
-        from: request.date_start,
-        to: request.date_end,
-        tags: request.tags,
-        branches: request.branches,
-        authors: request.authors,
-        groups: request.groups,
-    };
+    let scope = scope_of!(request);
     let resolution = request.resolution.unwrap_or(InsightsResolution::Day);
     let store = app.store();
     store.project_exists(&scope.project_id)?;
@@ -158,7 +150,7 @@ pub(crate) fn insights(app: &App, request: GetProjectInsights) -> Answer {
         ProjectInsightsResponse {
             status: ResponseStatus::Ok,
             data: ProjectInsightsResponseData {
-                project_id: Some(request.project_id),
+                project_id: Some(scope.project_id.clone()),
                 org_id: Some("fake-org".into()),
                 date_start: Some(request.date_start),
                 date_end: Some(request.date_end),

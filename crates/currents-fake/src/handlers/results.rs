@@ -20,7 +20,7 @@ use crate::{
     ApiError,
     derived::{
         executions::{signature, tests_of},
-        metrics::{Scope, TestFilter, spec_files, tests_explorer},
+        metrics::{Scope, TestFilter, scope_of, spec_files, tests_explorer},
     },
     paging::{CursorQuery, PageFault, Place, Sorted, cursor_page, numbered_page},
     routes::Answer,
@@ -93,15 +93,7 @@ pub(crate) fn spec_files_page(
     request: GetSpecFiles,
     fault: Option<PageFault>,
 ) -> Answer {
-    let scope = Scope {
-        project_id: request.project_id,
-        from: request.date_start,
-        to: request.date_end,
-        tags: request.tags,
-        branches: request.branches,
-        authors: request.authors,
-        groups: request.groups,
-    };
+    let scope = scope_of!(request);
     let store = app.store();
     store.project_exists(&scope.project_id)?;
     let list = spec_files(
@@ -134,15 +126,7 @@ pub(crate) fn spec_files_page(
 }
 
 pub(crate) fn tests_page(app: &App, request: GetTestsExplorer, fault: Option<PageFault>) -> Answer {
-    let scope = Scope {
-        project_id: request.project_id,
-        from: request.date_start,
-        to: request.date_end,
-        tags: request.tags,
-        branches: request.branches,
-        authors: request.authors,
-        groups: request.groups,
-    };
+    let scope = scope_of!(request);
     let filter = TestFilter {
         spec: request.spec.as_deref(),
         title: request.title.as_deref(),

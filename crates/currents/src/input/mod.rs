@@ -11,6 +11,39 @@ pub use path_id::{ActionId, InstanceId, RunId, TestSignature};
 pub(crate) use text_id::check_text;
 pub use text_id::{MachineId, ProjectId, Tag};
 
+/// A string newtype checked by `$check` when it is made: `new`, `as_str`, `from_api` for a value
+/// the API gave (kept as given: it is the server's name for the thing), and the conversions of
+/// [`validated_string!`].
+macro_rules! checked_string {
+    ($(#[$doc:meta])* $name:ident, $subject:literal, $check:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Validates the value.
+            pub fn new(value: impl Into<String>) -> Result<Self, crate::ValidationError> {
+                let value = value.into();
+                $check($subject, &value)?;
+                Ok($name(value))
+            }
+
+            /// The value as sent to the API.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            #[allow(dead_code)]
+            pub(crate) fn from_api(value: String) -> Self {
+                $name(value)
+            }
+        }
+
+        crate::input::validated_string!($name);
+    };
+}
+pub(crate) use checked_string;
+
 /// Implements the conversions every validated string shares.
 macro_rules! validated_string {
     ($name:ident) => {

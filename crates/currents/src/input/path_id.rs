@@ -1,6 +1,6 @@
 //! Ids that go in a URL path (run, action, instance, test signature): one safe segment each.
 
-use super::{first_refused, validated_string};
+use super::{checked_string, first_refused};
 use crate::ValidationError;
 
 /// The rule for an id that goes in a URL path as one segment: non-empty, not `.` or `..`, and
@@ -25,59 +25,41 @@ pub(crate) fn check_segment(subject: &'static str, value: &str) -> Result<(), Va
     Ok(())
 }
 
-macro_rules! path_id {
-    ($(#[$doc:meta])* $name:ident, $subject:literal) => {
-        $(#[$doc])*
-        ///
-        /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
-        /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Validates the id.
-            pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-                let value = value.into();
-                check_segment($subject, &value)?;
-                Ok($name(value))
-            }
-
-            /// The id as sent to the API.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// An id the API gave (in an answer), kept as given: it is the server's name for
-            /// the thing, whatever it holds.
-            #[allow(dead_code)]
-            pub(crate) fn from_api(value: String) -> Self {
-                $name(value)
-            }
-        }
-
-        validated_string!($name);
-    };
-}
-
-path_id!(
+checked_string!(
     /// A run id, such as `6ae7fbfcb889dbcfc28f4a98`.
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
     RunId,
-    "run id"
+    "run id",
+    check_segment
 );
-path_id!(
+checked_string!(
     /// An action id (a skip, quarantine or tag rule), such as `507f1f77bcf86cd799439011`.
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
     ActionId,
-    "action id"
+    "action id",
+    check_segment
 );
-path_id!(
+checked_string!(
     /// An instance id: one spec file run on one machine.
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
     InstanceId,
-    "instance id"
+    "instance id",
+    check_segment
 );
-path_id!(
+checked_string!(
     /// A test's signature: Currents' stable id for one test of one spec file of a project.
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
     TestSignature,
-    "test signature"
+    "test signature",
+    check_segment
 );
 
 #[cfg(test)]

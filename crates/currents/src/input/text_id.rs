@@ -3,7 +3,7 @@
 //! They are percent-encoded or JSON-encoded on the way out, so any character survives; only
 //! values no server could mean are refused: empty ones and ones with control characters.
 
-use super::{first_refused, validated_string};
+use super::{checked_string, first_refused};
 use crate::ValidationError;
 
 /// The rule for free text: non-empty, with no control characters.
@@ -18,44 +18,24 @@ pub(crate) fn check_text(subject: &'static str, value: &str) -> Result<(), Valid
     Ok(())
 }
 
-macro_rules! text_id {
-    ($(#[$doc:meta])* $name:ident, $subject:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Validates the value: non-empty, with no control characters.
-            pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
-                let value = value.into();
-                check_text($subject, &value)?;
-                Ok($name(value))
-            }
-
-            /// The value as sent to the API.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        validated_string!($name);
-    };
-}
-
-text_id!(
-    /// A Currents project id.
+checked_string!(
+    /// A Currents project id: non-empty, with no control characters.
     ProjectId,
-    "project id"
+    "project id",
+    check_text
 );
-text_id!(
-    /// The id of a CI machine that ran specs of a run; resetRun resets by machine.
+checked_string!(
+    /// The id of a CI machine that ran specs of a run; resetRun resets by machine. Non-empty,
+    /// with no control characters.
     MachineId,
-    "machine id"
+    "machine id",
+    check_text
 );
-text_id!(
-    /// A run tag, such as `nightly`.
+checked_string!(
+    /// A run tag, such as `nightly`: non-empty, with no control characters.
     Tag,
-    "tag"
+    "tag",
+    check_text
 );
 
 #[cfg(test)]

@@ -4,13 +4,15 @@
 //! from the last item's `cursor`, as `starting_after`; page-number lists (spec files, the tests
 //! explorer) follow `nextPage` until it is `false`. A walk stops when the list says there is no
 //! more or a page is empty. Each page is one request with the client's retries, so a failed
-//! page is retried without restarting the walk, and the next page is fetched while the current
-//! one is consumed.
+//! page is retried without restarting the walk. The next page is asked for as soon as the
+//! current one says where it is, before the current one is decoded and consumed.
 //!
 //! A walk never runs forever: a cursor that comes back, a page that points backwards, an item
-//! that comes twice, or more pages than the bound stop it with [`PagingError`]. It remembers
-//! only the previous page's items and the cursors it followed, so its memory does not grow with
-//! the length of the list.
+//! that comes twice, or more pages than the bound stop it with [`PagingError`]. So does a short
+//! page in the middle of a page-number list, since the list changed under it and the items it
+//! shifted past would be skipped. A walk holds at most two pages (the one being consumed and the
+//! next, on its way), the ids of the previous page's items, and each cursor it followed (tens
+//! of bytes a page): its memory does not grow with the items of the list.
 
 mod lists;
 mod walk;
