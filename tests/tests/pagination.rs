@@ -394,3 +394,41 @@ async fn pages_ask_for_the_largest_size_and_take_stops_early() {
         "{all} requests: the first walk's page (and its prefetch), then one"
     );
 }
+
+/// Found by the full run of the proptest above: after a last page of one run that said there
+/// was more, a repeated cursor answered the 50 runs that end at that run. Cut to the one item
+/// still wanted, the page looked new; checked whole, it repeats the last page's run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_goes_back_is_refused_even_past_the_items_still_wanted() {
+    let fake = FakeServer::builder().runs(runs(201)).start();
+    let faults = [
+        None,
+        None,
+        None,
+        None,
+        Some(PageFault::LyingHasMore),
+        Some(PageFault::RepeatedCursor),
+    ];
+    queue(&fake, Operation::ListProjectRuns, &faults);
+    let client = client(&fake);
+    let mut stream = client.projects().runs(&project()).limit(202).stream();
+    let mut seen = Vec::new();
+    let error = loop {
+        match stream.next().await {
+            Some(Ok(run)) => seen.push(run.run_id.clone().unwrap_or_default()),
+            Some(Err(error)) => break error,
+            None => panic!("the walk ended without noticing the page that went back"),
+        }
+    };
+    assert_eq!(seen.len(), 201, "every run once");
+    assert!(
+        matches!(
+            error,
+            Error::Paging {
+                problem: PagingError::DuplicateItem { .. },
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}

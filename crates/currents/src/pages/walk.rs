@@ -115,7 +115,7 @@ async fn step<R: Paginated>(
         state.pending = Some(state.fetch(Position::First));
     }
     let RawPage {
-        items: mut raws,
+        items: raws,
         next,
         status,
     } = match state.pending.take()?.await {
@@ -127,14 +127,16 @@ async fn step<R: Paginated>(
         .max_items
         .map_or(usize::MAX, |max| max - state.items);
     let cut = raws.len() > room;
-    raws.truncate(room);
-    state.items += raws.len();
+    let kept = raws.len().min(room);
     let index = state.pages;
     state.pages += 1;
 
     // Where to go next is known from the JSON alone: ask for that page now, and decode this
     // one while the server builds it.
-    let reached = state.bounds.max_items.is_some_and(|max| state.items >= max);
+    let reached = state
+        .bounds
+        .max_items
+        .is_some_and(|max| state.items + kept >= max);
     if !(raws.is_empty() || cut || reached) {
         match state.next_position(&raws, next) {
             Ok(None) => {}
@@ -151,7 +153,9 @@ async fn step<R: Paginated>(
         }
     }
 
-    let items = match raws
+    // The whole page is decoded and checked, even past the items still wanted: an item that
+    // comes again shows a page that went back, whichever part of the page it is in.
+    let mut items = match raws
         .into_iter()
         .map(Received::<R::Item>::decode)
         .collect::<Result<Vec<_>, _>>()
@@ -175,6 +179,8 @@ async fn step<R: Paginated>(
             return Some((Err(state.paging(problem)), state));
         }
     }
+    items.truncate(kept);
+    state.items += kept;
     Some((Ok(Page { items, index }), state))
 }
 
