@@ -400,43 +400,27 @@ impl Walk<'_, '_> {
         if old == new {
             return;
         }
+        let type_changed = || Kind::TypeChanged {
+            at: at.to_owned(),
+            from: describe(old),
+            to: describe(new),
+        };
         let (Some(old_map), Some(new_map)) = (old.as_object(), new.as_object()) else {
             if old.is_null() != new.is_null() {
-                self.push(
-                    pointer,
-                    Kind::TypeChanged {
-                        at: at.to_owned(),
-                        from: describe(old),
-                        to: describe(new),
-                    },
-                );
+                self.push(pointer, type_changed());
             }
             return;
         };
         if old_map.contains_key("$ref") || new_map.contains_key("$ref") {
             if old_map.get("$ref") != new_map.get("$ref") {
-                self.push(
-                    pointer,
-                    Kind::TypeChanged {
-                        at: at.to_owned(),
-                        from: describe(old),
-                        to: describe(new),
-                    },
-                );
+                self.push(pointer, type_changed());
             }
             return;
         }
         if (old_map.get("type"), old_map.get("format"))
             != (new_map.get("type"), new_map.get("format"))
         {
-            self.push(
-                &format!("{pointer}/type"),
-                Kind::TypeChanged {
-                    at: at.to_owned(),
-                    from: describe(old),
-                    to: describe(new),
-                },
-            );
+            self.push(&format!("{pointer}/type"), type_changed());
             return;
         }
         let flag = |map: &Map<String, Value>, key: &str| map.get(key) == Some(&Value::Bool(true));
