@@ -434,15 +434,8 @@ async fn metrics_agree_with_the_runs() {
         .get(&InstanceId::new("b-i0").expect("valid"))
         .await
         .expect("instance");
-    let tests = instance.results.clone().expect("results").tests;
-    assert_eq!(tests.len(), 3);
-    assert_eq!(
-        tests
-            .iter()
-            .filter(|t| t.state == Some(TestState::Failed))
-            .count(),
-        2
-    );
+    assert_eq!(instance.tests().len(), 3);
+    assert_eq!(instance.tests().filter(|test| test.is_failed()).count(), 2);
     assert_eq!(instance.run_id.as_deref(), Some("b"));
 }
 

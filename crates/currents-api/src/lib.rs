@@ -13,8 +13,9 @@
 //! Written by hand, in this crate's `src/`: this file; the encoding of requests on the wire,
 //! which the generated request types call ([`operations::Request`]); and the meaning of a few
 //! values that every consumer must decide the same way (`RunStatus::is_running`,
-//! `RunCompletionState::is_finished`, `RunSpec::is_failed`), with constructors for the action
-//! rules (`RuleAction::skip()`, `RuleMatcher::all([...])`).
+//! `RunCompletionState::is_finished`, `RunSpec::is_failed`, and [`TestOutcome`]: a test's
+//! state, flakiness, error and attempts from either form of a getInstance answer), with
+//! constructors for the action rules (`RuleAction::skip()`, `RuleMatcher::all([...])`).
 //!
 //! Most users want the `currents` crate, which sends these requests with validation, auth,
 //! retries and typed errors.
@@ -36,9 +37,11 @@ mod generated {
 }
 
 mod semantics;
+mod test_outcome;
 mod wire;
 
 pub use generated::{operations, servers, types};
+pub use test_outcome::{TestError, TestOutcome};
 
 /// The merged OpenAPI document the code was generated from: `spec/currents.json`, overlay
 /// applied. currents-fake reads its rules from it.

@@ -7,7 +7,7 @@ use std::io::{self, Write as _};
 use currents::{Error, Items};
 use futures_util::StreamExt as _;
 
-use crate::{cli::Format, commands::Stop};
+use crate::{cli::Format, commands::Stop, terminal};
 
 /// The columns of a list's table: a header and a width each (the last one is not padded).
 pub(crate) struct Columns<T> {
@@ -51,8 +51,9 @@ pub(crate) async fn print<T>(
 fn line(cells: &[String], header: &[(&str, usize)]) -> String {
     let mut text = String::new();
     for (index, (cell, (_, width))) in cells.iter().zip(header).enumerate() {
+        let cell = terminal::safe(cell);
         if index + 1 == header.len() {
-            text.push_str(cell);
+            text.push_str(&cell);
         } else {
             text.push_str(&format!("{cell:<width$}  "));
         }

@@ -10,6 +10,7 @@ mod js_json;
 mod last_run;
 mod listing;
 mod output;
+mod terminal;
 
 use std::{
     io::{self, IsTerminal as _},
@@ -59,7 +60,8 @@ fn main() -> ExitCode {
             Exit::ApiError.into()
         }
         Err(commands::Stop::Failed(failure)) => {
-            eprintln!("error: {}", failure.message);
+            // The message may quote the server (an API error's text).
+            eprintln!("error: {}", terminal::safe(&failure.message));
             failure.exit.into()
         }
     }

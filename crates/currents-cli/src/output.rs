@@ -10,7 +10,7 @@ use currents::{CancelOutcome, Received, ResetReport, Run, RunSummary, api::types
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cli::Format;
+use crate::{cli::Format, terminal};
 
 /// Writes one result to stdout in the chosen format.
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +23,7 @@ impl Output {
         match self.format {
             // Every field the API sent, in its own spelling, byte for byte.
             Format::Json => text_out(&format!("{}\n", run.raw())),
-            Format::Table => text_out(&run_table(run)),
+            Format::Table => table_out(&run_table(run)),
         }
     }
 
@@ -35,14 +35,14 @@ impl Output {
     ) -> io::Result<()> {
         match self.format {
             Format::Json => text_out(&format!("{}\n", data.raw())),
-            Format::Table => text_out(&table(data)),
+            Format::Table => table_out(&table(data)),
         }
     }
 
     pub(crate) fn summary(&self, summary: &RunSummary, run: &Run) -> io::Result<()> {
         match self.format {
             Format::Json => json_out(summary),
-            Format::Table => text_out(&run_table(run)),
+            Format::Table => table_out(&run_table(run)),
         }
     }
 
@@ -70,7 +70,7 @@ impl Output {
         };
         match self.format {
             Format::Json => json_out(&value),
-            Format::Table => text_out(&format!("{text}\n")),
+            Format::Table => table_out(&format!("{text}\n")),
         }
     }
 
@@ -108,7 +108,7 @@ impl Output {
                         batch.machines.len()
                     ));
                 }
-                text_out(&text)
+                table_out(&text)
             }
         }
     }
@@ -117,14 +117,14 @@ impl Output {
     pub(crate) fn done(&self, value: &Value, text: &str) -> io::Result<()> {
         match self.format {
             Format::Json => json_out(value),
-            Format::Table => text_out(&format!("{text}\n")),
+            Format::Table => table_out(&format!("{text}\n")),
         }
     }
 
     pub(crate) fn deleted(&self, run_id: &str) -> io::Result<()> {
         match self.format {
             Format::Json => json_out(&json!({ "runId": run_id, "deleted": true })),
-            Format::Table => text_out(&format!("Deleted run {run_id}\n")),
+            Format::Table => table_out(&format!("Deleted run {run_id}\n")),
         }
     }
 }
@@ -133,6 +133,11 @@ fn json_out(value: &impl Serialize) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     text_out(&text)
+}
+
+/// Text for a person: server text in it cannot act on the terminal.
+fn table_out(text: &str) -> io::Result<()> {
+    text_out(&terminal::safe(text))
 }
 
 fn text_out(text: &str) -> io::Result<()> {
@@ -301,7 +306,7 @@ fn groups_table(run: &Run) -> String {
 pub(crate) fn fields(rows: &[(&str, String)]) -> String {
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     rows.iter()
-        .map(|(label, value)| format!("{label:<width$} {value}\n"))
+        .map(|(label, value)| format!("{label:<width$} {}\n", terminal::safe(value)))
         .collect()
 }
 
@@ -309,8 +314,9 @@ pub(crate) fn fields(rows: &[(&str, String)]) -> String {
 pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut table = Table::new();
     table.load_style(NOTHING).force_no_tty().set_header(header);
+    // Cells are made safe before layout, so that their widths are those of what is shown.
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.iter().map(|cell| terminal::safe(cell)));
     }
     // The preset pads every cell by one space; the outer padding only indents the table.
     let mut text = String::new();

@@ -263,7 +263,11 @@ fn metrics_instances_tests_and_signatures() {
         text.contains("Tests    3 total: 1 passed, 2 failed"),
         "{text}"
     );
-    assert!(text.contains("failed  spec-0.cy.ts > test 1"), "{text}");
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("failed ") && line.contains("spec-0.cy.ts > test 1")),
+        "{text}"
+    );
     let json = run(&fake, &["instances", "get", "b-i0"]);
     let instance: Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(

@@ -259,9 +259,12 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
                 remote_origin: Some(format!("https://github.com/acme/{project}")),
                 ..RunMetaCommit::default()
             }),
+            // Both names of the framework: the docs' `name`, production's `type` (`pw`).
             framework: Some(RunMetaFramework {
                 name: Some(framework.into()),
+                type_: Some(if cypress { "cypress" } else { "pw" }.into()),
                 version: Some(version.into()),
+                client_version: Some("1.13.0".into()),
             }),
         }),
         pw_last_run: None,

@@ -73,6 +73,11 @@ impl App {
         &self.0.api_key
     }
 
+    /// The form the fake answers in.
+    pub(crate) fn spelling(&self) -> Spelling {
+        self.0.spelling
+    }
+
     /// A stored run as an answer's `data`, with `pw_last_run` in place of its own, in the
     /// fake's spelling and with the fields the spec does not list that it was given with.
     pub(crate) fn run_document(

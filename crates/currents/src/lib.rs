@@ -37,7 +37,7 @@ pub use runs::{
     CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions,
     ResetReport, Runs, WaitOptions, is_finished,
 };
-pub use summary::{FailedSpec, RunSummary, SpecCounts, TestTotals};
+pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
 
 /// The generated types and operations, from `spec/currents.json`.
 pub use currents_api as api;
@@ -45,3 +45,5 @@ pub use currents_api as api;
 pub use currents_api::operations::Operation;
 /// The types users handle most, from the generated API.
 pub use currents_api::types::{Run, RunCompletionState, RunSpec, RunStatus};
+/// One test of an instance, from either form of the answer ([`api::types::Instance::tests`]).
+pub use currents_api::{TestError, TestOutcome};

@@ -1,4 +1,5 @@
-//! `RunSummary`: what happened in a run, counted the way Currents counts it.
+//! `RunSummary` and `InstanceSummary`: what happened in a run, and in one of its instances,
+//! counted the way Currents counts it.
 //!
 //! Currents reports per-test outcomes with the `RecordedTestOutcome` vocabulary:
 //! - **passed** (`passes`): the test passed.
@@ -10,7 +11,7 @@
 
 use std::time::Duration;
 
-use currents_api::types::{Run, RunStatus};
+use currents_api::types::{Instance, Run, RunStatus, TestState};
 use serde::Serialize;
 
 use crate::{Received, RunId, runs::is_finished};
@@ -164,6 +165,65 @@ impl From<&Run> for RunSummary {
                 .duration_ms
                 .and_then(|ms| u64::try_from(ms).ok())
                 .map(Duration::from_millis),
+        }
+    }
+}
+
+/// A test that failed in an instance, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedTest {
+    /// The test's id.
+    pub test_id: Option<String>,
+    /// The describe blocks and the test's own title.
+    pub title: Vec<String>,
+    /// The error to show, as the API sent it (it may carry the runner's ANSI colours).
+    pub error: Option<String>,
+    /// The stack of the failed attempt the error comes from.
+    pub stack: Option<String>,
+    /// How many times it was tried: the first run and each retry.
+    pub attempts: usize,
+}
+
+/// What happened in one instance (a spec file on one machine), test by test, read through
+/// [`TestOutcome`](currents_api::TestOutcome) from either form of a getInstance answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceSummary {
+    /// Test counts, from the tests themselves.
+    pub tests: TestTotals,
+    /// The failed tests, in the answer's order.
+    pub failed_tests: Vec<FailedTest>,
+}
+
+impl From<&Instance> for InstanceSummary {
+    fn from(instance: &Instance) -> Self {
+        let mut tests = TestTotals::default();
+        let mut failed_tests = Vec::new();
+        for test in instance.tests() {
+            tests.total += 1;
+            tests.flaky += i64::from(test.is_flaky());
+            match test.state() {
+                Some(TestState::Passed) => tests.passed += 1,
+                Some(TestState::Failed) => tests.failed += 1,
+                Some(TestState::Pending) => tests.pending += 1,
+                Some(TestState::Skipped) => tests.skipped += 1,
+                _ => {}
+            }
+            if test.is_failed() {
+                let error = test.error();
+                failed_tests.push(FailedTest {
+                    test_id: test.test_id().map(str::to_owned),
+                    title: test.title().to_vec(),
+                    error: error.map(|error| error.message.to_owned()),
+                    stack: error.and_then(|error| error.stack).map(str::to_owned),
+                    attempts: test.attempts().len(),
+                });
+            }
+        }
+        InstanceSummary {
+            tests,
+            failed_tests,
         }
     }
 }

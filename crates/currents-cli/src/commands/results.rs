@@ -4,6 +4,7 @@ use chrono::Utc;
 use currents::{
     Client, ProjectId, Query, TestSignature,
     api::{
+        TestOutcome,
         operations::{GetSpecFiles, GetTestResults, GetTestsExplorer},
         types::{SortDirection, SpecFile, SpecFileOrder, TestExplorerItem, TestOrder, TestResult},
     },
@@ -17,6 +18,7 @@ use crate::{
     },
     listing::{self, Columns},
     output::{Output, fields, table},
+    terminal,
 };
 
 fn span(args: &RangeArgs) -> std::ops::Range<chrono::DateTime<Utc>> {
@@ -85,27 +87,41 @@ pub(super) async fn instance(
                 ),
             ),
         ]);
-        if !results.tests.is_empty() {
-            let rows = results
-                .tests
-                .iter()
-                .map(|test| {
-                    vec![
-                        test.state
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default(),
-                        test.title.join(" > "),
-                        test.display_error.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
+        let rows = instance.tests().map(test_row).collect::<Vec<_>>();
+        if !rows.is_empty() {
             text.push('\n');
-            text.push_str(&table(&["STATE", "TEST", "ERROR"], rows));
+            text.push_str(&table(&["STATE", "ATTEMPTS", "TEST", "ERROR"], rows));
         }
         text
     })?;
     Ok(())
+}
+
+/// A test's row: its state (flaky marked), attempts, title and the first line of its error,
+/// from either form of the answer.
+fn test_row(test: TestOutcome<'_>) -> Vec<String> {
+    let state = test.state().map_or("-", |state| state.as_str());
+    let state = if test.is_flaky() {
+        format!("{state} (flaky)")
+    } else {
+        state.to_owned()
+    };
+    let error = test.error().map_or_else(String::new, |error| {
+        // The first visible line: the runner's colour escapes must not count as text.
+        let message = terminal::safe(error.message);
+        message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned()
+    });
+    vec![
+        state,
+        test.attempts().len().to_string(),
+        test.title().join(" > "),
+        error,
+    ]
 }
 
 pub(super) async fn spec_files(

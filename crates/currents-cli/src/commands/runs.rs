@@ -14,6 +14,7 @@ use crate::{
     exit::Exit,
     last_run,
     output::Output,
+    terminal,
 };
 
 pub(super) async fn run(
@@ -139,14 +140,15 @@ async fn wait(client: &Client, args: WaitArgs, output: Output) -> Result<Exit, S
             warn_once_about_an_unknown_state(run, &mut warned, &progress);
             let summary = RunSummary::from(run);
             let specs = summary.specs;
-            progress.set_message(format!(
+            let message = format!(
                 "{}/{} specs done, {} passed, {} failed ({})",
                 specs.passed + specs.failed,
                 specs.total,
                 summary.tests.passed,
                 summary.tests.failed,
                 run.status
-            ));
+            );
+            progress.set_message(terminal::safe(&message).into_owned());
         })
         .await;
     progress.finish_and_clear();

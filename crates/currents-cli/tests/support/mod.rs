@@ -7,6 +7,7 @@
 use std::{process::Output, time::Duration};
 
 use assert_cmd::Command;
+use currents::api::operations::Request;
 use currents_fake::FakeServer;
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_currents");
@@ -37,4 +38,27 @@ pub(crate) fn stdout(output: &Output) -> String {
 
 pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The `data` of the fake's answer to `request` (a GET), fetched directly: what the CLI's JSON
+/// output must equal.
+pub(crate) fn answer_data(fake: &FakeServer, request: &impl Request) -> serde_json::Value {
+    let url = format!("{}/{}", fake.base_url(), request.path_segments().join("/"));
+    let body = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(async {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(fake.api_key())
+                .send()
+                .await?
+                .error_for_status()?
+                .bytes()
+                .await
+        })
+        .expect("the fake answers");
+    let answer: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    answer["data"].clone()
 }

@@ -6,20 +6,21 @@ use currents_api::{
         GetInstance, GetSpecFiles, GetTestResults, GetTestSignature, GetTestsExplorer, Operation,
     },
     types::{
-        Instance, InstanceResponse, InstanceResults, InstanceResultsStats, InstanceTest,
-        InstanceTestAttemptsItem, InstanceTestAttemptsItemError, ResponseStatus, SpecFilesResponse,
-        SpecFilesResponseData, SpecFilesResponseDataNextPage, TestResult, TestResultAttemptsItem,
-        TestResultAttemptsItemError, TestResultCommit, TestResultsResponse,
-        TestSignatureRequestTestTitle, TestSignatureResponse, TestSignatureResponseData,
-        TestsExplorerResponse, TestsExplorerResponseData, TestsExplorerResponseDataNextPage,
+        Instance, InstanceFramework, InstanceResponse, InstanceResults, InstanceResultsStats,
+        InstanceTest, InstanceTestAttempt, InstanceTestError, InstanceTestResult, ResponseStatus,
+        Run, RunSpec, SpecFilesResponse, SpecFilesResponseData, SpecFilesResponseDataNextPage,
+        TestResult, TestResultAttemptsItem, TestResultAttemptsItemError, TestResultCommit,
+        TestResultsResponse, TestSignatureRequestTestTitle, TestSignatureResponse,
+        TestSignatureResponseData, TestsExplorerResponse, TestsExplorerResponseData,
+        TestsExplorerResponseDataNextPage,
     },
 };
 
 use super::{page_size, success};
 use crate::{
-    ApiError,
+    ApiError, Spelling,
     derived::{
-        executions::{signature, tests_of},
+        executions::{TestExecution, signature, tests_of},
         metrics::{Scope, TestFilter, scope_of, spec_files, tests_explorer},
     },
     paging::{CursorQuery, PageFault, Place, Sorted, cursor_page, numbered_page},
@@ -34,58 +35,161 @@ pub(crate) fn instance(app: &App, request: GetInstance) -> Answer {
         .flat_map(|stored| stored.run.specs.iter().map(move |spec| (&stored.run, spec)))
         .find(|(_, spec)| spec.instance_id.as_deref() == Some(request.instance_id.as_str()))
         .ok_or_else(|| ApiError::not_found("instance not found", &request.instance_id))?;
-    let results = spec.results.as_ref().map(|results| {
-        let stats = results.stats.clone().unwrap_or_default();
-        InstanceResults {
-            exception: results.exception.clone(),
-            flaky: results.flaky,
-            stats: Some(InstanceResultsStats {
-                tests: stats.tests,
-                passes: stats.passes,
-                failures: stats.failures,
-                pending: stats.pending,
-                skipped: stats.skipped,
-            }),
-            tests: tests_of(run, spec)
-                .into_iter()
-                .map(|test| InstanceTest {
-                    attempts: vec![InstanceTestAttemptsItem {
-                        attempt_id: Some(format!("{}-0", test.test_id)),
-                        state: Some(test.state.to_string()),
-                        wall_clock_started_at: test.started_at,
-                        wall_clock_duration: Some(test.duration_ms),
-                        error: test
-                            .error
-                            .clone()
-                            .map(|message| InstanceTestAttemptsItemError {
-                                message: Some(message),
-                                stack: None,
-                            }),
-                    }],
-                    display_error: test.error,
-                    state: Some(test.state),
-                    test_id: Some(test.test_id),
-                    title: test.title,
-                })
-                .collect(),
-        }
-    });
+    let tests = tests_of(run, spec);
+    let data = match app.spelling() {
+        Spelling::Production => production_instance(run, spec, &tests),
+        Spelling::Documented => documented_instance(run, spec, &tests),
+    };
     success(
         Operation::GetInstance,
         InstanceResponse {
             status: ResponseStatus::Ok,
-            data: Instance {
-                instance_id: spec.instance_id.clone(),
-                run_id: Some(run.run_id.clone()),
-                group_id: spec.group_id.clone(),
-                spec: spec.spec.clone(),
-                machine_id: spec.machine_id.clone(),
-                claimed_at: spec.claimed_at,
-                completed_at: spec.completed_at,
-                results,
-            },
+            data,
         },
     )
+}
+
+/// The instance as the docs describe it: each test with its state, error and attempts.
+fn documented_instance(run: &Run, spec: &RunSpec, tests: &[TestExecution]) -> Instance {
+    let results = spec.results.as_ref().map(|results| InstanceResults {
+        exception: results.exception.clone(),
+        flaky: results.flaky,
+        stats: Some(instance_stats(spec, tests)),
+        tests: tests
+            .iter()
+            .map(|test| InstanceTest {
+                attempts: attempts(spec, test),
+                display_error: test.error.clone(),
+                state: Some(test.state.clone()),
+                test_id: Some(test.test_id.clone()),
+                title: test.title.clone(),
+                ..InstanceTest::default()
+            })
+            .collect(),
+        ..InstanceResults::default()
+    });
+    Instance {
+        completed_at: spec.completed_at,
+        results,
+        ..instance_of(run, spec)
+    }
+}
+
+/// The instance as production answers it: each test in the compact form (`_s`, `_f`), its
+/// detail in `testResults`, and no `completedAt`, `exception` or `flaky`.
+fn production_instance(run: &Run, spec: &RunSpec, tests: &[TestExecution]) -> Instance {
+    let results = spec.results.as_ref().map(|_| InstanceResults {
+        stats: Some(instance_stats(spec, tests)),
+        tests: tests
+            .iter()
+            .map(|test| InstanceTest {
+                s: Some(test.state.clone()),
+                f: Some(test.flaky),
+                test_id: Some(test.test_id.clone()),
+                group_id: spec.group_id.clone(),
+                spec: spec.spec.clone(),
+                title: test.title.clone(),
+                original_title: test.title.clone(),
+                start_time: test.started_at,
+                end_time: test.ended_at(),
+                duration: Some(test.duration_ms),
+                ..InstanceTest::default()
+            })
+            .collect(),
+        ..InstanceResults::default()
+    });
+    let test_results = tests
+        .iter()
+        .map(|test| {
+            let result = InstanceTestResult {
+                state: Some(test.state.clone()),
+                is_flaky: Some(test.flaky),
+                display_error: test.error.clone(),
+                duration: Some(test.duration_ms),
+                start_time: test.started_at,
+                end_time: test.ended_at(),
+                record_id: Some(format!("{}-record", test.test_id)),
+                attempts: attempts(spec, test),
+            };
+            (test.test_id.clone(), result)
+        })
+        .collect();
+    let framework = run
+        .meta
+        .as_ref()
+        .and_then(|meta| meta.framework.as_ref())
+        .map(|framework| InstanceFramework {
+            type_: framework.type_.clone().or_else(|| framework.name.clone()),
+            version: framework.version.clone(),
+            client_version: framework.client_version.clone(),
+        });
+    Instance {
+        results,
+        test_results,
+        framework,
+        ..instance_of(run, spec)
+    }
+}
+
+/// What both forms say of the instance itself.
+fn instance_of(run: &Run, spec: &RunSpec) -> Instance {
+    Instance {
+        instance_id: spec.instance_id.clone(),
+        run_id: Some(run.run_id.clone()),
+        group_id: spec.group_id.clone(),
+        spec: spec.spec.clone(),
+        machine_id: spec.machine_id.clone(),
+        claimed_at: spec.claimed_at,
+        ..Instance::default()
+    }
+}
+
+fn instance_stats(spec: &RunSpec, tests: &[TestExecution]) -> InstanceResultsStats {
+    let stats = spec
+        .results
+        .as_ref()
+        .and_then(|results| results.stats.clone())
+        .unwrap_or_default();
+    let retries = tests
+        .iter()
+        .map(|test| test.attempts().len() - 1)
+        .sum::<usize>();
+    InstanceResultsStats {
+        tests: stats.tests,
+        passes: stats.passes,
+        failures: stats.failures,
+        pending: stats.pending,
+        skipped: stats.skipped,
+        overall: stats.tests,
+        flaky: Some(tests.iter().filter(|test| test.flaky).count() as i64),
+        retries: Some(retries as i64),
+        wall_clock_started_at: stats.wall_clock_started_at,
+        wall_clock_ended_at: stats.wall_clock_ended_at,
+        wall_clock_duration: stats.wall_clock_duration,
+    }
+}
+
+fn attempts(spec: &RunSpec, test: &TestExecution) -> Vec<InstanceTestAttempt> {
+    let path = spec.spec.as_deref().unwrap_or_default();
+    test.attempts()
+        .into_iter()
+        .enumerate()
+        .map(|(index, attempt)| InstanceTestAttempt {
+            attempt_id: Some(format!("{}-{index}", test.test_id)),
+            state: Some(attempt.state),
+            raw_status: None,
+            worker_index: Some(0),
+            parallel_index: Some(0),
+            wall_clock_started_at: attempt.started_at,
+            wall_clock_duration: Some(attempt.duration_ms),
+            video_timestamp: None,
+            error: attempt.error.map(|message| InstanceTestError {
+                stack: Some(format!("{message}\n    at {path}:1:1")),
+                message: Some(message),
+                ..InstanceTestError::default()
+            }),
+        })
+        .collect()
 }
 
 pub(crate) fn spec_files_page(
