@@ -41,14 +41,23 @@ fn copy_workspace() -> (tempfile::TempDir, PathBuf) {
     // workspace's own, and the next build here would use code generated from a mutated spec.
     let manifest = copy.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).expect("read the copy's manifest");
+    let package_version = text
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .map(|version| version.trim_end_matches('"').to_owned())
+        .expect("the copy's manifest sets [workspace.package] version");
+    // The package version, and the version each internal dependency asks for.
     let versioned = text
         .lines()
-        .map(|line| match line.strip_prefix("version = \"") {
-            Some(version) => format!(
-                "version = \"{}-spec-mutation\"",
-                version.trim_end_matches('"')
-            ),
-            None => line.to_owned(),
+        .map(|line| {
+            if line.starts_with("version = \"") || line.contains("path = \"crates/") {
+                line.replace(
+                    &format!("version = \"{package_version}\""),
+                    &format!("version = \"{package_version}-spec-mutation\""),
+                )
+            } else {
+                line.to_owned()
+            }
         })
         .collect::<Vec<_>>()
         .join("\n");

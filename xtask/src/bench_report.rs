@@ -2,7 +2,8 @@
 //!
 //! Every figure is a ratio of two medians measured in the same `cargo bench -p currents` run,
 //! read from `target/criterion/<group>/<bench>/new/estimates.json`, plus the peak memory of a
-//! walk by list length (`target/criterion/list_memory.json`). With `--runs N` it runs the
+//! walk by list length (`target/criterion/list_memory.json`) and the shared limits' requests per
+//! call (`target/criterion/shared_limits.json`). With `--runs N` it runs the
 //! benchmarks N times itself and reports each ratio's median and range over the runs: criterion
 //! times one side and then the other, so a single run's ratio moves with the machine.
 
@@ -194,6 +195,56 @@ fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
         baseline: format!("{:.0} KiB", small / 1024.0),
         ratio: large / small,
     });
+    figures.extend(shared_limits(&criterion)?);
+    Ok(figures)
+}
+
+/// The shared-limit figures: requests per call for one shared client, against a client per
+/// task in the same run, and the calls that succeeded.
+fn shared_limits(criterion: &Path) -> anyhow::Result<Vec<Figure>> {
+    let path = criterion.join("shared_limits.json");
+    let text = fs::read_to_string(&path).with_context(|| {
+        format!(
+            "no results at {}; run `cargo bench -p currents` first",
+            path.display()
+        )
+    })?;
+    let scenarios: Vec<Value> = serde_json::from_str(&text)?;
+    let mut figures = Vec::new();
+    for (name, what, target) in [
+        (
+            "throttled",
+            "64 calls over 2 s, 429 Retry-After 1 for 1.5 s",
+            "<= 1.3",
+        ),
+        ("down", "200 calls, 503 to everything", "<= 1.6"),
+        ("blips", "200 calls, 503 to one request in ten", "~1.1"),
+    ] {
+        let scenario = scenarios
+            .iter()
+            .find(|s| s["scenario"] == name)
+            .with_context(|| format!("{} has no scenario {name}", path.display()))?;
+        let number = |key: &str| scenario[key].as_f64().unwrap_or(f64::NAN);
+        let calls = number("calls");
+        figures.push(Figure {
+            label: format!("{what}: requests per call, one shared client (goal {target})"),
+            measured: format!("{} requests", number("requests")),
+            baseline: format!(
+                "{} requests, a client per task",
+                number("baseline_requests")
+            ),
+            ratio: number("requests") / calls,
+        });
+        figures.push(Figure {
+            label: format!("{what}: calls that succeeded, one shared client"),
+            measured: format!("{} of {calls}", number("succeeded")),
+            baseline: format!(
+                "{} of {calls}, a client per task",
+                number("baseline_succeeded")
+            ),
+            ratio: number("succeeded"),
+        });
+    }
     Ok(figures)
 }
 

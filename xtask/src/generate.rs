@@ -13,6 +13,9 @@ use crate::{
 
 /// The merged spec, relative to the workspace root.
 pub(crate) const SPEC: &str = "spec/currents.json";
+/// Its copy inside currents-api's package, which the build script reads, so that the package
+/// builds on its own (from a registry, vendored); always identical to [`SPEC`].
+pub(crate) const PACKAGED_SPEC: &str = "crates/currents-api/currents.json";
 /// The local adjustments applied after the merge.
 pub(crate) const OVERLAY: &str = "spec/overlay.json";
 
@@ -49,12 +52,19 @@ pub(crate) fn run(root: &Path, mode: Mode, report: Option<&Path>) -> anyhow::Res
     }
     let summary = format!("{summary}{}", diff::text(&changes));
 
+    let packaged_path = root.join(PACKAGED_SPEC);
+    let packaged_fresh = fs::read_to_string(&packaged_path).ok().as_deref() == Some(text.as_str());
     match (mode, fresh) {
-        (_, true) => Ok(format!("{summary}{SPEC} is up to date\n")),
-        (Mode::Write, false) => {
-            fs::write(&spec_path, &text)
-                .with_context(|| format!("cannot write {}", spec_path.display()))?;
-            Ok(format!("{summary}wrote {SPEC}\n"))
+        (_, true) if packaged_fresh => Ok(format!("{summary}{SPEC} is up to date\n")),
+        (Mode::Check, true) => {
+            anyhow::bail!("{PACKAGED_SPEC} differs from {SPEC}; run `cargo xtask gen` to copy it")
+        }
+        (Mode::Write, _) => {
+            for path in [&spec_path, &packaged_path] {
+                fs::write(path, &text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok(format!("{summary}wrote {SPEC} and {PACKAGED_SPEC}\n"))
         }
         (Mode::Check, false) => {
             let previous_text = previous_text.unwrap_or_default();
@@ -173,7 +183,8 @@ mod tests {
         {
             fs::copy(path, fragments_dir.join(name)).expect("copy fragment");
         }
-        for file in [SPEC, OVERLAY] {
+        fs::create_dir_all(dir.path().join("crates/currents-api")).expect("create the package");
+        for file in [SPEC, OVERLAY, PACKAGED_SPEC] {
             fs::copy(real.join(file), dir.path().join(file)).expect("copy spec file");
         }
         let root = dir.path().to_owned();
@@ -256,7 +267,31 @@ mod tests {
 
         let report = run(&root, Mode::Write, None).expect("gen rewrites the spec");
         assert!(report.contains("wrote spec/currents.json"), "{report}");
+        assert_eq!(
+            fs::read(root.join(PACKAGED_SPEC)).expect("read the copy"),
+            fs::read(root.join(SPEC)).expect("read the spec"),
+            "gen copies the spec into currents-api's package"
+        );
         let again = run(&root, Mode::Check, None).expect("fresh after gen");
         assert!(again.contains("is up to date"), "{again}");
+    }
+
+    #[test]
+    fn a_packaged_copy_that_differs_fails_check_and_write_restores_it() {
+        let (_dir, root) = spec_copy();
+        fs::write(root.join(PACKAGED_SPEC), "{}").expect("spoil the copy");
+        let error = format!(
+            "{:#}",
+            run(&root, Mode::Check, None).expect_err("the copy differs")
+        );
+        assert!(
+            error.contains("crates/currents-api/currents.json differs from spec/currents.json"),
+            "{error}"
+        );
+        run(&root, Mode::Write, None).expect("gen restores the copy");
+        assert_eq!(
+            fs::read(root.join(PACKAGED_SPEC)).expect("read the copy"),
+            fs::read(root.join(SPEC)).expect("read the spec"),
+        );
     }
 }

@@ -44,5 +44,5 @@ pub use generated::{operations, servers, types};
 pub use test_outcome::{TestError, TestOutcome};
 
 /// The merged OpenAPI document the code was generated from: `spec/currents.json`, overlay
-/// applied. currents-fake reads its rules from it.
-pub const SPEC: &str = include_str!("../../../spec/currents.json");
+/// applied (this package's copy of it). currents-fake reads its rules from it.
+pub const SPEC: &str = include_str!("../currents.json");

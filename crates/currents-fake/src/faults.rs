@@ -17,7 +17,9 @@ use axum::{
 };
 use flate2::{Compression, write::GzEncoder};
 
-use crate::{ApiError, Operation, paging::PageFault, routes::operation_of, server::App};
+use crate::{
+    ApiError, Operation, outage::Effect, paging::PageFault, routes::operation_of, server::App,
+};
 
 /// A `Retry-After` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +122,12 @@ pub(crate) async fn inject(State(app): State<App>, request: Request, next: Next)
     let Some(operation) = operation_of(request.method().as_str(), request.uri().path()) else {
         return next.run(request).await;
     };
+    let _in_flight = app.concurrency().enter();
+    match app.outage_effect() {
+        Effect::Answer(response) => return response,
+        Effect::Delay(delay) => tokio::time::sleep(delay).await,
+        Effect::Pass => {}
+    }
     let Some(fault) = app.next_fault(operation) else {
         return next.run(request).await;
     };

@@ -89,8 +89,18 @@ pub(crate) async fn record_and_authorize(
         )
         .into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(body))).await
+    // A request id the caller sent comes back on the answer, as gateways commonly do, so that
+    // a client's answer metadata can be tested end to end.
+    let request_id = parts.headers.get(REQUEST_ID).cloned();
+    let mut response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    if let Some(id) = request_id {
+        response.headers_mut().insert(REQUEST_ID, id);
+    }
+    response
 }
+
+/// The header that carries a request id.
+const REQUEST_ID: &str = "x-request-id";
 
 /// The body, or `Err` if it is over [`MAX_REQUEST_BODY`] (after draining it, up to a bound).
 async fn read_capped(body: Body) -> Result<Bytes, ()> {

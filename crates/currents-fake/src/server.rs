@@ -13,7 +13,11 @@ use crate::schema::spec_as_json_schema;
 use tokio::sync::oneshot;
 
 use crate::{
-    FakeRun, Fault, Operation, RecordedRequest, Spelling, document::render, faults::Faults, routes,
+    FakeRun, Fault, Operation, Outage, RecordedRequest, Spelling,
+    document::render,
+    faults::Faults,
+    outage::{Concurrency, Effect, Standing},
+    routes,
     store::Store,
 };
 
@@ -42,6 +46,8 @@ struct Shared {
     store: Mutex<Store>,
     requests: Mutex<RequestLog>,
     faults: Mutex<Faults>,
+    outage: Mutex<Option<Arc<Standing>>>,
+    concurrency: Concurrency,
 }
 
 impl App {
@@ -66,6 +72,8 @@ impl App {
                 ..RequestLog::default()
             }),
             faults: Mutex::default(),
+            outage: Mutex::default(),
+            concurrency: Concurrency::default(),
         }))
     }
 
@@ -155,6 +163,26 @@ impl App {
 
     pub(crate) fn next_fault(&self, operation: Operation) -> Option<Fault> {
         self.faults().pop(operation)
+    }
+
+    /// What the standing outage, if any, does to the next request.
+    pub(crate) fn outage_effect(&self) -> Effect {
+        let standing = self
+            .0
+            .outage
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        standing.map_or(Effect::Pass, |standing| standing.apply())
+    }
+
+    pub(crate) fn set_outage(&self, outage: Option<Outage>) {
+        *self.0.outage.lock().unwrap_or_else(PoisonError::into_inner) =
+            outage.map(|outage| Arc::new(Standing::new(outage)));
+    }
+
+    pub(crate) fn concurrency(&self) -> &Concurrency {
+        &self.0.concurrency
     }
 }
 
@@ -406,6 +434,17 @@ impl FakeServer {
     /// Drops every queued fault.
     pub fn clear_faults(&self) {
         self.app.faults().clear();
+    }
+
+    /// Sets a standing [`Outage`] for every request from now on (`None` ends it); queued faults
+    /// apply after it.
+    pub fn set_outage(&self, outage: Option<Outage>) {
+        self.app.set_outage(outage);
+    }
+
+    /// The most requests the fake has been handling at once.
+    pub fn peak_concurrent_requests(&self) -> usize {
+        self.app.concurrency().peak()
     }
 
     /// How many requests of `operation` the fake received (faulted ones included).

@@ -5,6 +5,8 @@
 //! `cargo bench -p currents --bench memory` writes `target/criterion/list_memory.json`, which
 //! `cargo xtask bench-report` reads; `cargo test` runs it once as a check.
 
+mod support;
+
 use std::time::Duration;
 
 use chrono::{TimeZone as _, Utc};
@@ -82,18 +84,5 @@ fn main() {
         results
             .push(serde_json::json!({ "runs": count, "requests": requests, "peak_bytes": peak }));
     }
-    // Written only when benchmarking, so that `cargo test` leaves no results behind.
-    if std::env::args().any(|arg| arg == "--bench") {
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-            || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"),
-            Into::into,
-        );
-        let dir = target.join("criterion");
-        std::fs::create_dir_all(&dir).expect("create target/criterion");
-        std::fs::write(
-            dir.join("list_memory.json"),
-            serde_json::to_string_pretty(&results).expect("JSON"),
-        )
-        .expect("write list_memory.json");
-    }
+    support::write_results("list_memory.json", &serde_json::Value::from(results));
 }

@@ -1,4 +1,5 @@
-//! `Client` and its builder: auth, base URL, timeouts, retries and limits.
+//! `Client` and its builder: auth, base URL, the HTTP client, hooks, timeouts, retries and
+//! the limits its clones share.
 
 use std::{fmt, sync::Arc, time::Duration};
 
@@ -7,8 +8,11 @@ use secrecy::{ExposeSecret as _, SecretString};
 use url::Url;
 
 use crate::{
-    Actions, Error, Instances, PRODUCTION_URL, Projects, RetryPolicy, Tests, ValidationError,
-    base_url::parse_base_url, runs::Runs,
+    Actions, Error, Hook, Instances, PRODUCTION_URL, Projects, RetryBudget, RetryPolicy, Tests,
+    ValidationError,
+    base_url::parse_base_url,
+    limits::{DEFAULT_MAX_IN_FLIGHT, Limits},
+    runs::Runs,
 };
 
 /// The environment variable that holds the API key, as Currents' own tools name it.
@@ -39,9 +43,18 @@ pub struct Config {
     pub user_agent: String,
     /// The cap on a decoded response body, in bytes.
     pub max_response_bytes: usize,
+    /// The most attempts in flight at once, over every clone of the client.
+    pub max_in_flight: usize,
+    /// The retry budget every clone of the client draws on.
+    pub retry_budget: RetryBudget,
+    /// Whether the HTTP client was the caller's ([`ClientBuilder::http_client`]): then its own
+    /// settings (proxy, roots, pool, connect timeout) apply, and `connect_timeout` does not.
+    pub custom_http_client: bool,
 }
 
-/// A client for the Currents REST API. Cheap to clone: clones share connections.
+/// A client for the Currents REST API. Cheap to clone: clones share connections and the
+/// client's limits (requests in flight, the retry budget, a throttle's cooldown), so that
+/// every task of a service that uses one client acts as one caller.
 ///
 /// ```
 /// # fn main() -> Result<(), currents::Error> {
@@ -55,11 +68,24 @@ pub struct Config {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    overrides: Overrides,
+}
+
+/// What a view of the client made by [`Client::with_timeout`] or [`Client::with_retry`]
+/// changes for its calls.
+#[derive(Debug, Clone, Default)]
+struct Overrides {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
 }
 
 struct Inner {
     http: reqwest::Client,
     config: Config,
+    /// `Authorization`, `User-Agent` and `api-version`, added to every attempt after the hooks.
+    identity: HeaderMap,
+    hooks: Vec<Arc<dyn Hook>>,
+    limits: Limits,
 }
 
 impl fmt::Debug for Client {
@@ -67,6 +93,9 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .field("api_key", &"<redacted>")
+            .field("hooks", &self.inner.hooks)
+            .field("timeout_override", &self.overrides.timeout)
+            .field("retry_override", &self.overrides.retry)
             .finish()
     }
 }
@@ -122,13 +151,65 @@ impl Client {
         Actions::new(self)
     }
 
-    /// The settings this client was built with.
+    /// The settings this client was built with (a view's overrides are not among them).
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
 
+    /// A view of this client whose calls have another total timeout. It shares everything
+    /// else (connections, hooks, limits); building it costs a clone.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), currents::Error> {
+    /// # let client = currents::Client::builder().api_key("k").base_url(currents::LOCAL_URL).build()?;
+    /// let patient = client.with_timeout(std::time::Duration::from_secs(120));
+    /// // patient.runs().get(&run_id).await? waits up to two minutes, retries included.
+    /// # Ok(()) }
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut view = self.clone();
+        view.overrides.timeout = Some(timeout);
+        view
+    }
+
+    /// A view of this client whose calls retry by another policy ([`RetryPolicy::none`] for a
+    /// call that must not be repeated). It shares everything else, the retry budget included.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        let mut view = self.clone();
+        view.overrides.retry = Some(policy);
+        view
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The total timeout of this view's calls.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.overrides.timeout.unwrap_or(self.inner.config.timeout)
+    }
+
+    /// The retry policy of this view's calls.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        self.overrides
+            .retry
+            .as_ref()
+            .unwrap_or(&self.inner.config.retry)
+    }
+
+    pub(crate) fn hooks(&self) -> &[Arc<dyn Hook>] {
+        &self.inner.hooks
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Adds the client's own headers, replacing any a hook set.
+    pub(crate) fn identify(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.inner.identity {
+            headers.insert(name, value.clone());
+        }
     }
 }
 
@@ -142,6 +223,10 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     max_response_bytes: usize,
+    http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
+    max_in_flight: usize,
+    retry_budget: RetryBudget,
 }
 
 impl Default for ClientBuilder {
@@ -154,6 +239,10 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!("currents-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            http_client: None,
+            hooks: Vec::new(),
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            retry_budget: RetryBudget::default(),
         }
     }
 }
@@ -177,7 +266,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The time to establish a connection.
+    /// The time to establish a connection (for the client's own HTTP client; one given to
+    /// [`http_client`](Self::http_client) keeps its own).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -201,6 +291,36 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through this HTTP client instead of one of the client's own: a service's client
+    /// with its proxy, root certificates, client certificate, pool settings or default headers.
+    /// The facade keeps its own auth, retries, timeouts, caps and errors on top of it. Build it
+    /// with gzip on (reqwest's default when its `gzip` feature is enabled, as this crate does),
+    /// so that large answers stay within the API's limit.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Adds a [`Hook`], run around every attempt after the hooks added before it.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// The most attempts in flight at once, over every clone of the client; 32 by default. An
+    /// attempt beyond it waits for a place (within its call's timeout).
+    pub fn max_in_flight(mut self, attempts: usize) -> Self {
+        self.max_in_flight = attempts.max(1);
+        self
+    }
+
+    /// The retry budget every clone of the client draws on; [`RetryBudget::unlimited`] turns
+    /// it off.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
+        self
+    }
+
     /// Validates the settings and builds the client. No request is sent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
@@ -219,30 +339,43 @@ impl ClientBuilder {
             })?;
         // Marked sensitive so that reqwest and hyper never print it.
         authorization.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, authorization);
+        let user_agent = HeaderValue::try_from(self.user_agent.as_str()).map_err(|_| {
+            ValidationError::new(
+                "user agent",
+                self.user_agent.clone(),
+                "must be visible ASCII without line breaks",
+            )
+        })?;
+        let mut identity = HeaderMap::new();
+        identity.insert(header::AUTHORIZATION, authorization);
+        identity.insert(header::USER_AGENT, user_agent);
         // The spec's version, as progenitor's clients send it.
-        headers.insert(
+        identity.insert(
             "api-version",
             HeaderValue::from_static(currents_api::operations::API_VERSION),
         );
 
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(self.user_agent.clone())
-            .connect_timeout(self.connect_timeout)
-            .gzip(true)
-            .build()
-            .map_err(|source| {
-                ValidationError::new(
-                    "client settings",
-                    "",
-                    format!("the HTTP client cannot be built: {source}"),
-                )
-            })?;
+        let custom_http_client = self.http_client.is_some();
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .gzip(true)
+                .build()
+                .map_err(|source| {
+                    ValidationError::new(
+                        "client settings",
+                        "",
+                        format!("the HTTP client cannot be built: {source}"),
+                    )
+                })?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                identity,
+                hooks: self.hooks,
+                limits: Limits::new(self.max_in_flight, self.retry_budget),
                 config: Config {
                     base_url,
                     timeout: self.timeout,
@@ -250,8 +383,12 @@ impl ClientBuilder {
                     retry: self.retry,
                     user_agent: self.user_agent,
                     max_response_bytes: self.max_response_bytes,
+                    max_in_flight: self.max_in_flight,
+                    retry_budget: self.retry_budget,
+                    custom_http_client,
                 },
             }),
+            overrides: Overrides::default(),
         })
     }
 }

@@ -7,6 +7,8 @@ use std::{fmt, time::Duration};
 
 use currents_api::{operations::Operation, types::RunStatus};
 
+use crate::ResponseMeta;
+
 /// Input that was refused before any request was sent.
 ///
 /// It names what was checked, the value, and the rule it breaks:
@@ -71,7 +73,10 @@ pub enum Error {
     Validation(#[from] ValidationError),
 
     /// The API answered with an error status.
-    #[error("{operation} failed with HTTP {status}: {message}")]
+    #[error(
+        "{operation} failed with HTTP {status}: {message}{}",
+        code_suffix(code)
+    )]
     Api {
         /// The operation.
         operation: Operation,
@@ -79,6 +84,11 @@ pub enum Error {
         status: u16,
         /// The `error` field of the API's `ErrorResponse`, or a description of the body.
         message: String,
+        /// The `code` field of the `ErrorResponse`, such as `insufficient_scope`.
+        code: Option<String>,
+        /// The answer's status, headers (`WWW-Authenticate`, `Retry-After`), request id and
+        /// attempts.
+        response: Box<ResponseMeta>,
     },
 
     /// What was asked for (or a run matching the query) does not exist: HTTP 404.
@@ -88,6 +98,10 @@ pub enum Error {
         operation: Operation,
         /// What the API said.
         message: String,
+        /// The `code` field of the `ErrorResponse`, if it had one.
+        code: Option<String>,
+        /// The answer's status, headers, request id and attempts.
+        response: Box<ResponseMeta>,
     },
 
     /// The response was too large: the API's HTTP 413, or a body over the client's cap.
@@ -155,6 +169,31 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    code.as_deref()
+        .map(|code| format!(" ({})", code.escape_debug()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// The API's answer, for an error the API answered with (an error status, not found):
+    /// its status, headers, request id and how many attempts the call made.
+    pub fn response(&self) -> Option<&ResponseMeta> {
+        match self {
+            Error::Api { response, .. } | Error::NotFound { response, .. } => Some(response),
+            _ => None,
+        }
+    }
+
+    /// The `code` of the API's `ErrorResponse` (`insufficient_scope`, say), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. } | Error::NotFound { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// Why a request or its answer could not be transferred: a connection refused or reset, a body

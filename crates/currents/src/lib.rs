@@ -5,11 +5,14 @@ mod actions;
 mod base_url;
 mod client;
 mod error;
+mod hook;
 mod input;
+mod limits;
 mod pages;
 mod projects;
 mod query;
 mod received;
+mod response_meta;
 mod results;
 mod retry;
 mod runs;
@@ -23,14 +26,17 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
+pub use hook::{AttemptInfo, AttemptOutcome, Hook};
 pub use input::{
     ActionId, BranchFilter, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag,
     TestSignature,
 };
+pub use limits::{DEFAULT_MAX_IN_FLIGHT, RetryBudget};
 pub use pages::{DEFAULT_MAX_PAGES, Items, Page, Pages};
 pub use projects::Projects;
 pub use query::Query;
 pub use received::Received;
+pub use response_meta::ResponseMeta;
 pub use results::{Instances, Tests};
 pub use retry::RetryPolicy;
 pub use runs::{
@@ -38,6 +44,10 @@ pub use runs::{
     ResetReport, Runs, WaitOptions, is_finished,
 };
 pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
+
+/// The HTTP client underneath, for [`ClientBuilder::http_client`] and the types [`Hook`]s
+/// see: the same version this crate is built with.
+pub use reqwest;
 
 /// The generated types and operations, from `spec/currents.json`.
 pub use currents_api as api;

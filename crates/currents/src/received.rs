@@ -1,8 +1,10 @@
 //! `Received`: a value decoded from an answer, with the JSON it was decoded from.
 
-use std::{fmt, ops::Deref};
+use std::{fmt, ops::Deref, sync::Arc};
 
 use serde_json::{Value, value::RawValue};
+
+use crate::ResponseMeta;
 
 /// A value decoded from an answer's `data`, together with that `data` exactly as the API sent
 /// it.
@@ -25,11 +27,28 @@ use serde_json::{Value, value::RawValue};
 pub struct Received<T> {
     value: T,
     raw: Box<RawValue>,
+    // Shared by the items of one page.
+    meta: Option<Arc<ResponseMeta>>,
 }
 
 impl<T> Received<T> {
     pub(crate) fn new(value: T, raw: Box<RawValue>) -> Self {
-        Received { value, raw }
+        Received {
+            value,
+            raw,
+            meta: None,
+        }
+    }
+
+    pub(crate) fn with_meta(mut self, meta: Arc<ResponseMeta>) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+
+    /// The answer this came in: its status, headers, request id, attempts and time (for an
+    /// item of a list, its page's). `None` only for a value made by [`Received::decode`].
+    pub fn meta(&self) -> Option<&ResponseMeta> {
+        self.meta.as_deref()
     }
 
     /// The decoded value.
@@ -54,7 +73,7 @@ impl<T: serde::de::DeserializeOwned> Received<T> {
     /// Decodes `data` text (as found in an answer) into its typed value, keeping the text.
     pub fn decode(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
         let value = serde_json::from_str(raw.get())?;
-        Ok(Received { value, raw })
+        Ok(Received::new(value, raw))
     }
 }
 
@@ -78,6 +97,7 @@ impl<T: fmt::Debug> fmt::Debug for Received<T> {
         f.debug_struct("Received")
             .field("value", &self.value)
             .field("raw_bytes", &self.raw.get().len())
+            .field("meta", &self.meta)
             .finish()
     }
 }

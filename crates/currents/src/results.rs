@@ -86,15 +86,15 @@ impl<'a> Tests<'a> {
             spec_file_path: spec_file,
             test_title: TestSignatureRequestTestTitle::Array(title),
         };
-        let data = self
-            .client
-            .fetch(&GetTestSignature::new(body))
-            .await?
-            .into_inner();
+        let reply = self.client.execute(&GetTestSignature::new(body)).await?;
+        let response = Box::new(reply.meta());
+        let data = reply.received::<GetTestSignature>()?.into_inner();
         let signature = data.signature.ok_or_else(|| Error::Api {
             operation: currents_api::operations::Operation::GetTestSignature,
-            status: 200,
+            status: response.status(),
             message: "the answer has no signature".into(),
+            code: None,
+            response,
         })?;
         Ok(TestSignature::from_api(signature))
     }

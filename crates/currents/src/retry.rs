@@ -22,6 +22,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, StatusCode};
 
+use crate::limits::RetryCost;
+
 /// How many attempts a call makes and how long it waits between them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -81,6 +83,11 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The longest `Retry-After` that is honoured.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// The upper bound of the backoff before retry `retry` (1 for the first retry).
     pub(crate) fn backoff_cap(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
@@ -103,17 +110,50 @@ pub(crate) enum Verdict {
     /// Keep this outcome.
     Done,
     /// Try again, after the server's `Retry-After` if it sent one, or else the backoff.
-    Retry(Option<Duration>),
+    Retry {
+        retry_after: Option<Duration>,
+        reason: Reason,
+    },
+}
+
+/// Why an attempt is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// A retryable status.
+    Status(u16),
+    /// A transport failure, by its `error.type` (`connect`, `timeout`, `body`...).
+    Transport(&'static str),
+}
+
+impl Reason {
+    /// What a retry for this reason costs from the retry budget.
+    pub(crate) fn cost(&self) -> RetryCost {
+        match self {
+            Reason::Transport("timeout" | "body") => RetryCost::Timeout,
+            _ => RetryCost::Failure,
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Status(status) => write!(f, "HTTP {status}"),
+            Reason::Transport(kind) => write!(f, "transport error ({kind})"),
+        }
+    }
 }
 
 impl RetryPolicy {
     /// Runs `attempt` (given the attempt number, from 1) until `verdict` says
-    /// [`Verdict::Done`] or the attempts run out, sleeping between attempts as the policy
-    /// says. Returns the last outcome and how many attempts were made.
+    /// [`Verdict::Done`], the attempts run out, or `pay` refuses to pay for a retry (the
+    /// client's retry budget), sleeping between attempts as the policy says. Returns the last
+    /// outcome and how many attempts were made.
     pub(crate) async fn retry<T, F, Fut>(
         &self,
         mut attempt: F,
         verdict: impl Fn(&T) -> Verdict,
+        mut pay: impl FnMut(&Reason) -> bool,
     ) -> (T, u32)
     where
         F: FnMut(u32) -> Fut,
@@ -123,11 +163,23 @@ impl RetryPolicy {
         loop {
             let outcome = attempt(number).await;
             match verdict(&outcome) {
-                Verdict::Retry(retry_after) if number < self.max_attempts => {
+                Verdict::Retry {
+                    retry_after,
+                    reason,
+                } if number < self.max_attempts => {
+                    if !pay(&reason) {
+                        tracing::info!(
+                            attempt = number,
+                            %reason,
+                            "not retrying: the client's retry budget is spent"
+                        );
+                        return (outcome, number);
+                    }
                     let delay = self.delay(number, retry_after, fastrand::f64());
-                    tracing::debug!(
+                    tracing::info!(
                         attempt = number,
-                        delay_ms = delay.as_millis() as u64,
+                        %reason,
+                        wait_ms = delay.as_millis() as u64,
                         "retrying"
                     );
                     tokio::time::sleep(delay).await;
@@ -233,7 +285,11 @@ mod tests {
                             .push(tokio::time::Instant::now());
                         async move { attempt }
                     },
-                    |attempt| Verdict::Retry(plan[*attempt as usize - 1]),
+                    |attempt| Verdict::Retry {
+                        retry_after: plan[*attempt as usize - 1],
+                        reason: Reason::Status(503),
+                    },
+                    |_| true,
                 )
                 .await;
             let times = times.lock().expect("times").clone();

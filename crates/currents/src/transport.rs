@@ -1,11 +1,18 @@
-//! Sending one request: attempts under the retry policy and the total timeout, a capped body,
-//! error mapping, and a tracing span per operation.
+//! Sending one request: attempts under the retry policy, the client's shared limits and the
+//! total timeout, the hooks around each attempt, a capped body, error mapping, and a tracing
+//! span per call in OpenTelemetry's HTTP client conventions.
 //!
 //! What goes on the wire comes from the generated request types (`currents_api::operations`):
 //! the method and path template from the spec's operation table, the parameters and body from
 //! the request. Nothing here names an operation, a path or a parameter.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, Instant, SystemTime},
+};
 
 use currents_api::operations::{Operation, Request};
 use reqwest::{Method, StatusCode, header};
@@ -15,9 +22,9 @@ use tracing::{Instrument as _, field};
 use url::Url;
 
 use crate::{
-    Client, Error, Received, SizeLimit,
+    AttemptInfo, AttemptOutcome, Client, Error, Hook, Received, ResponseMeta, SizeLimit,
     error::TransportError,
-    retry::{Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
+    retry::{Reason, Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
 /// One API call, before it is sent.
@@ -58,13 +65,15 @@ impl Call {
     }
 }
 
-/// A complete response, and how many attempts it took.
+/// A complete response, and what it took to get it.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) operation: Operation,
     pub(crate) status: StatusCode,
+    pub(crate) headers: header::HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
+    pub(crate) elapsed: Duration,
 }
 
 impl Reply {
@@ -91,15 +100,31 @@ impl Reply {
             .map_err(decode_error)?
             .data
             .to_owned();
-        Ok(Received::new(R::data(response), raw))
+        Ok(Received::new(R::data(response), raw).with_meta(Arc::new(self.meta())))
+    }
+
+    /// The status, headers, attempts and time of the answer.
+    pub(crate) fn meta(&self) -> ResponseMeta {
+        ResponseMeta::new(
+            self.status.as_u16(),
+            self.headers.clone(),
+            self.attempts,
+            self.elapsed,
+        )
     }
 
     /// The error an unsuccessful response stands for.
     pub(crate) fn into_error(self) -> Error {
         let operation = self.operation;
-        let message = error_message(&self.body);
+        let (message, code) = error_body(&self.body);
+        let response = Box::new(self.meta());
         match self.status {
-            StatusCode::NOT_FOUND => Error::NotFound { operation, message },
+            StatusCode::NOT_FOUND => Error::NotFound {
+                operation,
+                message,
+                code,
+                response,
+            },
             StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge {
                 operation,
                 limit: SizeLimit::Api,
@@ -108,6 +133,8 @@ impl Reply {
                 operation,
                 status: status.as_u16(),
                 message,
+                code,
+                response,
             },
         }
     }
@@ -116,12 +143,20 @@ impl Reply {
 /// The `error` of an `ErrorResponse`, whatever its `status`; otherwise a short description
 /// of the body, never the body itself.
 pub(crate) fn error_message(body: &[u8]) -> String {
+    error_body(body).0
+}
+
+/// The `error` and `code` of an `ErrorResponse`.
+fn error_body(body: &[u8]) -> (String, Option<String>) {
     match serde_json::from_slice::<currents_api::types::ErrorResponse>(body) {
-        Ok(response) => response.error,
-        Err(_) if body.is_empty() => "the response had no body".to_owned(),
-        Err(_) => format!(
-            "the response was not an ErrorResponse ({} bytes)",
-            body.len()
+        Ok(response) => (response.error, response.code),
+        Err(_) if body.is_empty() => ("the response had no body".to_owned(), None),
+        Err(_) => (
+            format!(
+                "the response was not an ErrorResponse ({} bytes)",
+                body.len()
+            ),
+            None,
         ),
     }
 }
@@ -139,17 +174,24 @@ impl Client {
 
     async fn send(&self, call: Call) -> Result<Reply, Error> {
         let operation = call.operation;
+        // OpenTelemetry's HTTP client conventions; tracing-opentelemetry reads `otel.*`.
         let span = tracing::info_span!(
             "currents.request",
-            operation = operation.id(),
-            method = %call.method,
-            attempt = field::Empty,
-            status = field::Empty,
+            otel.name = %format_args!("{} {}", call.method, operation.path()),
+            otel.kind = "client",
+            currents.operation = operation.id(),
+            http.request.method = %call.method,
+            server.address = call.url.host_str().unwrap_or_default(),
+            server.port = call.url.port_or_known_default().unwrap_or_default(),
+            url.full = %call.url,
+            http.response.status_code = field::Empty,
+            http.request.resend_count = field::Empty,
+            error.type = field::Empty,
             duration_ms = field::Empty,
         );
         let started = Instant::now();
-        let timeout = self.config().timeout;
-        let result = tokio::time::timeout(timeout, self.attempts(&call, &span))
+        let timeout = self.timeout();
+        let result = tokio::time::timeout(timeout, self.attempts(&call, &span, started))
             .instrument(span.clone())
             .await
             .unwrap_or(Err(Error::Timeout {
@@ -159,43 +201,76 @@ impl Client {
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(reply) => {
+                span.record("http.response.status_code", reply.status.as_u16());
+                if !reply.status.is_success() {
+                    span.record("error.type", reply.status.as_str());
+                }
                 tracing::debug!(parent: &span, status = reply.status.as_u16(), "{operation} answered")
             }
-            Err(error) => tracing::debug!(parent: &span, "{operation} failed: {error}"),
+            Err(error) => {
+                span.record("error.type", error_type_of(error));
+                tracing::debug!(parent: &span, "{operation} failed: {error}")
+            }
         }
         result
     }
 
-    async fn attempts(&self, call: &Call, span: &tracing::Span) -> Result<Reply, Error> {
-        let (outcome, attempts) = self
-            .config()
-            .retry
+    async fn attempts(
+        &self,
+        call: &Call,
+        span: &tracing::Span,
+        started: Instant,
+    ) -> Result<Reply, Error> {
+        let limits = self.limits();
+        let spent = AtomicU32::new(0);
+        let policy = self.retry_policy();
+        let (outcome, attempts) = policy
             .retry(
                 |attempt| {
-                    span.record("attempt", attempt);
-                    self.attempt(call)
+                    if attempt > 1 {
+                        span.record("http.request.resend_count", attempt - 1);
+                    }
+                    self.attempt(call, attempt)
                 },
                 |outcome| match outcome {
                     Ok((status, headers, _)) if is_retryable_status(&call.method, *status) => {
-                        Verdict::Retry(retry_after_of(headers))
+                        Verdict::Retry {
+                            retry_after: retry_after_of(headers),
+                            reason: Reason::Status(status.as_u16()),
+                        }
                     }
                     Err(AttemptError::Transport(error))
                         if is_retryable_transport(&call.method, error) =>
                     {
-                        Verdict::Retry(None)
+                        Verdict::Retry {
+                            retry_after: None,
+                            reason: Reason::Transport(transport_error_type(error)),
+                        }
                     }
                     _ => Verdict::Done,
+                },
+                |reason| {
+                    let cost = reason.cost();
+                    let paid = limits.spend(cost);
+                    if paid {
+                        spent.fetch_add(limits.cost(cost), Ordering::Relaxed);
+                    }
+                    paid
                 },
             )
             .await;
         match outcome {
-            Ok((status, _, body)) => {
-                span.record("status", status.as_u16());
+            Ok((status, headers, body)) => {
+                if status.is_success() {
+                    limits.refund(spent.load(Ordering::Relaxed));
+                }
                 Ok(Reply {
                     operation: call.operation,
                     status,
+                    headers,
                     body,
                     attempts,
+                    elapsed: started.elapsed(),
                 })
             }
             Err(AttemptError::Transport(source)) => Err(Error::Transport {
@@ -206,16 +281,51 @@ impl Client {
         }
     }
 
-    /// One attempt: the status, the headers and the whole (capped) body.
-    async fn attempt(
-        &self,
-        call: &Call,
-    ) -> Result<(StatusCode, header::HeaderMap, Vec<u8>), AttemptError> {
-        let mut request = self.http().request(call.method.clone(), call.url.clone());
+    /// One attempt, once the client's limits admit it: the hooks' headers and ours, then the
+    /// status, the headers and the whole (capped) body.
+    async fn attempt(&self, call: &Call, number: u32) -> AttemptResult {
+        let admission = self.limits().admit().await;
+        let info = AttemptInfo {
+            operation: call.operation,
+            method: &call.method,
+            url: &call.url,
+            number,
+        };
+        let mut headers = header::HeaderMap::new();
+        for hook in self.hooks() {
+            hook.on_request(&info, &mut headers);
+        }
+        // Added after the hooks, so that no hook sees the key or sends another one.
+        self.identify(&mut headers);
+        if call.body.is_some() {
+            headers.insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+        }
+        let mut watch = Watch {
+            hooks: self.hooks(),
+            info,
+            sent: Instant::now(),
+            reported: false,
+        };
+        let result = self.exchange(call, headers).await;
+        watch.report(&result);
+        if let Ok((StatusCode::TOO_MANY_REQUESTS, headers, _)) = &result
+            && let Some(wait) = retry_after_of(headers)
+        {
+            admission.throttled(wait.min(self.retry_policy().max_retry_after()));
+        }
+        result
+    }
+
+    async fn exchange(&self, call: &Call, headers: header::HeaderMap) -> AttemptResult {
+        let mut request = self
+            .http()
+            .request(call.method.clone(), call.url.clone())
+            .headers(headers);
         if let Some(body) = &call.body {
-            request = request
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            request = request.body(body.clone());
         }
         let mut response = request.send().await.map_err(AttemptError::Transport)?;
         let status = response.status();
@@ -237,10 +347,89 @@ impl Client {
     }
 }
 
+type AttemptResult = Result<(StatusCode, header::HeaderMap, Vec<u8>), AttemptError>;
+
 #[derive(Debug)]
 enum AttemptError {
     Transport(reqwest::Error),
     Final(Error),
+}
+
+/// Tells the hooks how an attempt ended; dropped before that (the call timed out or was
+/// cancelled mid-attempt), it tells them it was cancelled.
+struct Watch<'a> {
+    hooks: &'a [Arc<dyn Hook>],
+    info: AttemptInfo<'a>,
+    sent: Instant,
+    reported: bool,
+}
+
+impl Watch<'_> {
+    fn report(&mut self, result: &AttemptResult) {
+        self.reported = true;
+        let error_type = match result {
+            Ok((status, _, _)) if status.is_client_error() || status.is_server_error() => {
+                Some(status.as_str())
+            }
+            Ok(_) => None,
+            Err(AttemptError::Transport(error)) => Some(transport_error_type(error)),
+            Err(AttemptError::Final(error)) => Some(error_type_of(error)),
+        };
+        let (status, headers) = match result {
+            Ok((status, headers, _)) => (Some(*status), Some(headers)),
+            Err(_) => (None, None),
+        };
+        let outcome = AttemptOutcome {
+            status,
+            headers,
+            duration: self.sent.elapsed(),
+            error_type,
+        };
+        for hook in self.hooks {
+            hook.on_outcome(&self.info, &outcome);
+        }
+    }
+}
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        if !self.reported {
+            let outcome = AttemptOutcome {
+                status: None,
+                headers: None,
+                duration: self.sent.elapsed(),
+                error_type: Some("cancelled"),
+            };
+            for hook in self.hooks {
+                hook.on_outcome(&self.info, &outcome);
+            }
+        }
+    }
+}
+
+/// OpenTelemetry's `error.type` for a transport failure.
+fn transport_error_type(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_body() || error.is_decode() {
+        "body"
+    } else {
+        "transport"
+    }
+}
+
+/// OpenTelemetry's `error.type` for a call's error.
+fn error_type_of(error: &Error) -> &'static str {
+    match error {
+        Error::Timeout { .. } => "timeout",
+        Error::TooLarge { .. } => "too_large",
+        Error::Transport { source, .. } => transport_error_type(&source.0),
+        Error::Decode { .. } => "decode",
+        Error::Validation(_) => "validation",
+        _ => "api",
+    }
 }
 
 fn retry_after_of(headers: &header::HeaderMap) -> Option<Duration> {

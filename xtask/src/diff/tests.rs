@@ -24,7 +24,8 @@ impl Copy {
         for (name, path) in fragments::json_files(&fragments::directory(&real)).expect("list") {
             fs::copy(path, fragments_dir.join(name)).expect("copy fragment");
         }
-        for file in [generate::SPEC, OVERLAY] {
+        fs::create_dir_all(dir.path().join("crates/currents-api")).expect("create the package");
+        for file in [generate::SPEC, OVERLAY, generate::PACKAGED_SPEC] {
             fs::copy(real.join(file), dir.path().join(file)).expect("copy spec file");
         }
         let copy = Copy { dir };

@@ -20,6 +20,7 @@ mod walk;
 use std::{
     fmt,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
 };
 
@@ -28,7 +29,7 @@ use serde::de::DeserializeOwned;
 
 pub(crate) use lists::{Position, Style};
 
-use crate::{Error, Received};
+use crate::{Error, Received, ResponseMeta};
 
 /// How many pages a walk reads at most unless told otherwise: 500,000 items at 50 a page.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
@@ -58,6 +59,8 @@ pub struct Page<T> {
     pub items: Vec<Received<T>>,
     /// Its place in the walk: 0 for the first page.
     pub index: usize,
+    /// The answer it came in: status, headers, request id, attempts and time.
+    pub meta: Arc<ResponseMeta>,
 }
 
 /// The pages of a walk, for callers who want to see them; see [`Items`] for the items.

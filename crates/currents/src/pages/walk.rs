@@ -4,6 +4,7 @@
 use std::{
     collections::HashSet,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
 };
 
@@ -15,7 +16,7 @@ use super::{
     Page, Pages, Paginated,
     lists::{Next, Position, Style, raw_cursor, split},
 };
-use crate::{Client, Error, PagingError, Received, ValidationError};
+use crate::{Client, Error, PagingError, Received, ResponseMeta, ValidationError};
 
 /// How far a walk may go.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +32,7 @@ struct RawPage {
     items: Vec<Box<RawValue>>,
     next: Next,
     status: u16,
+    meta: Arc<ResponseMeta>,
 }
 
 /// A spawned page fetch that is cancelled when the walk is dropped.
@@ -118,6 +120,7 @@ async fn step<R: Paginated>(
         items: raws,
         next,
         status,
+        meta,
     } = match state.pending.take()?.await {
         Ok(page) => page,
         Err(error) => return Some((Err(error), state)),
@@ -157,7 +160,7 @@ async fn step<R: Paginated>(
     // comes again shows a page that went back, whichever part of the page it is in.
     let mut items = match raws
         .into_iter()
-        .map(Received::<R::Item>::decode)
+        .map(|raw| Received::<R::Item>::decode(raw).map(|item| item.with_meta(meta.clone())))
         .collect::<Result<Vec<_>, _>>()
     {
         Ok(items) => items,
@@ -181,7 +184,7 @@ async fn step<R: Paginated>(
     }
     items.truncate(kept);
     state.items += kept;
-    Some((Ok(Page { items, index }), state))
+    Some((Ok(Page { items, index, meta }), state))
 }
 
 /// The ids of a page's items, unless one was on the previous page or comes twice.
@@ -265,6 +268,7 @@ impl<R: Paginated> State<R> {
                 items,
                 next,
                 status,
+                meta: Arc::new(reply.meta()),
             })
         }))
     }

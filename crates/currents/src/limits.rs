@@ -1,0 +1,359 @@
+//! Limits shared by every clone of a client, so that the many tasks of a service act as one
+//! caller: a cap on requests in flight, a retry budget, and a cooldown after a throttle.
+//!
+//! - **In flight.** Each attempt holds a permit while it is sent and its body read; waits
+//!   between attempts hold none.
+//! - **Retry budget**, as aws-sdk-rust's token bucket: a retry spends tokens, a success
+//!   refunds some, and an empty bucket turns a retryable failure into the final answer. Against
+//!   an API that is down, calls then stop multiplying the load on it.
+//! - **Cooldown.** A 429 with `Retry-After` holds back every call's next attempt until it has
+//!   passed. Then one attempt goes first (the probe); the others follow once it is answered
+//!   with anything but another 429, so that a throttle that outlasts one `Retry-After` is met
+//!   by one request, not by every waiting task at once.
+
+use std::{
+    sync::{
+        Mutex, PoisonError,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::Duration,
+};
+
+use tokio::{
+    sync::{Notify, Semaphore, SemaphorePermit},
+    time::Instant,
+};
+
+/// The default cap on requests in flight for one client and its clones.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 32;
+
+/// How many retries a client may make, shared by all its calls: a token bucket, as in
+/// aws-sdk-rust. Each retry spends [`retry_cost`](Self::with_retry_cost) tokens (a retry after a
+/// timeout spends [`timeout_retry_cost`](Self::with_timeout_retry_cost)); a call that succeeds
+/// on its first attempt adds [`success_refund`](Self::with_success_refund) back, and one that
+/// succeeds after retries gives back what its retries spent. When the bucket cannot pay for a
+/// retry, the failure is returned at once, as the typed error it is.
+///
+/// The default holds 500 tokens at 5 a retry: 100 retries in a row with no success between
+/// them, after which a client against an API that is down makes one request per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_retry_cost: u32,
+    success_refund: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_refund: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// No budget: every retry the [`RetryPolicy`](crate::RetryPolicy) allows is made.
+    pub fn unlimited() -> Self {
+        RetryBudget {
+            retry_cost: 0,
+            timeout_retry_cost: 0,
+            ..RetryBudget::default()
+        }
+    }
+
+    /// The most tokens the bucket holds, and how many it starts with.
+    pub fn with_capacity(mut self, tokens: u32) -> Self {
+        self.capacity = tokens;
+        self
+    }
+
+    /// The tokens a retry spends.
+    pub fn with_retry_cost(mut self, tokens: u32) -> Self {
+        self.retry_cost = tokens;
+        self
+    }
+
+    /// The tokens a retry after a timed-out or cut-off attempt spends.
+    pub fn with_timeout_retry_cost(mut self, tokens: u32) -> Self {
+        self.timeout_retry_cost = tokens;
+        self
+    }
+
+    /// The tokens a call that succeeds on its first attempt adds back.
+    pub fn with_success_refund(mut self, tokens: u32) -> Self {
+        self.success_refund = tokens;
+        self
+    }
+
+    /// The most tokens the bucket holds.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+}
+
+/// The kind of failure a retry follows, which decides its cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryCost {
+    Failure,
+    Timeout,
+}
+
+/// The limits of one client, shared by its clones.
+#[derive(Debug)]
+pub(crate) struct Limits {
+    in_flight: Semaphore,
+    budget: RetryBudget,
+    tokens: AtomicU32,
+    cooldown: Mutex<Cooldown>,
+    cooled: Notify,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cooldown {
+    Open,
+    Until(Instant),
+    Probing,
+}
+
+impl Limits {
+    pub(crate) fn new(max_in_flight: usize, budget: RetryBudget) -> Self {
+        Limits {
+            in_flight: Semaphore::new(max_in_flight.max(1)),
+            budget,
+            tokens: AtomicU32::new(budget.capacity),
+            cooldown: Mutex::new(Cooldown::Open),
+            cooled: Notify::new(),
+        }
+    }
+
+    /// A permit to send one attempt, once the cooldown allows it and a place is free.
+    pub(crate) async fn admit(&self) -> Admission<'_> {
+        let probe = self.wait_for_cooldown().await;
+        let permit = self
+            .in_flight
+            .acquire()
+            .await
+            .expect("the in-flight semaphore is never closed");
+        Admission {
+            limits: self,
+            probe,
+            _permit: permit,
+        }
+    }
+
+    /// Waits until no cooldown holds attempts back; true if this attempt is the probe.
+    async fn wait_for_cooldown(&self) -> bool {
+        loop {
+            // Registered before the state is read, so that no wake-up between the two is lost.
+            let cooled = self.cooled.notified();
+            let wait_until = {
+                let mut state = self.cooldown();
+                match *state {
+                    Cooldown::Open => return false,
+                    Cooldown::Until(until) if Instant::now() >= until => {
+                        *state = Cooldown::Probing;
+                        return true;
+                    }
+                    Cooldown::Until(until) => Some(until),
+                    Cooldown::Probing => None,
+                }
+            };
+            match wait_until {
+                // Woken early if the cooldown changes (a probe answered, a longer throttle).
+                Some(until) => drop(tokio::time::timeout_at(until, cooled).await),
+                None => cooled.await,
+            }
+        }
+    }
+
+    /// Pays for a retry from the budget; false if it cannot be paid.
+    pub(crate) fn spend(&self, cost: RetryCost) -> bool {
+        let tokens = match cost {
+            RetryCost::Failure => self.budget.retry_cost,
+            RetryCost::Timeout => self.budget.timeout_retry_cost,
+        };
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(tokens)
+            })
+            .is_ok()
+    }
+
+    /// Gives tokens back after a success: what the call's retries spent, or the success refund
+    /// for a call that needed none.
+    pub(crate) fn refund(&self, spent: u32) {
+        let tokens = if spent == 0 {
+            self.budget.success_refund
+        } else {
+            spent
+        };
+        let capacity = self.budget.capacity;
+        // Never fails: the closure always returns a value.
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                Some(left.saturating_add(tokens).min(capacity))
+            });
+    }
+
+    /// The cost of a retry of this kind.
+    pub(crate) fn cost(&self, cost: RetryCost) -> u32 {
+        match cost {
+            RetryCost::Failure => self.budget.retry_cost,
+            RetryCost::Timeout => self.budget.timeout_retry_cost,
+        }
+    }
+
+    /// The tokens left in the budget.
+    #[cfg(test)]
+    pub(crate) fn tokens(&self) -> u32 {
+        self.tokens.load(Ordering::Acquire)
+    }
+
+    fn cooldown(&self) -> std::sync::MutexGuard<'_, Cooldown> {
+        // The state is a plain value that every update leaves whole.
+        self.cooldown.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn throttled(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut state = self.cooldown();
+        *state = match *state {
+            Cooldown::Until(current) if current > until => Cooldown::Until(current),
+            _ => Cooldown::Until(until),
+        };
+        drop(state);
+        self.cooled.notify_waiters();
+    }
+
+    fn probe_answered(&self) {
+        let mut state = self.cooldown();
+        if *state == Cooldown::Probing {
+            *state = Cooldown::Open;
+        }
+        drop(state);
+        self.cooled.notify_waiters();
+    }
+}
+
+/// The right to send one attempt. It is told how the attempt ended; dropped untold (a call
+/// cancelled or timed out mid-attempt), a probe lets the others go.
+#[derive(Debug)]
+pub(crate) struct Admission<'a> {
+    limits: &'a Limits,
+    probe: bool,
+    _permit: SemaphorePermit<'a>,
+}
+
+impl Admission<'_> {
+    /// The attempt was throttled: hold back every call for `retry_after`.
+    pub(crate) fn throttled(mut self, retry_after: Duration) {
+        self.probe = false;
+        self.limits.throttled(retry_after);
+    }
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        if self.probe {
+            self.limits.probe_answered();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn the_budget_spends_refunds_and_runs_dry() {
+        let limits = Limits::new(1, RetryBudget::default().with_capacity(12));
+        assert!(limits.spend(RetryCost::Failure));
+        assert!(limits.spend(RetryCost::Failure));
+        assert_eq!(limits.tokens(), 2);
+        assert!(
+            !limits.spend(RetryCost::Failure),
+            "5 tokens do not fit in 2"
+        );
+        limits.refund(0);
+        assert_eq!(limits.tokens(), 3, "a first-time success adds 1");
+        limits.refund(10);
+        assert_eq!(
+            limits.tokens(),
+            12,
+            "a success after retries gives back what they spent"
+        );
+        limits.refund(10);
+        assert_eq!(limits.tokens(), 12, "never above the capacity");
+        assert!(!limits.spend(RetryCost::Timeout) || limits.tokens() == 2);
+        let unlimited = Limits::new(1, RetryBudget::unlimited().with_capacity(0));
+        assert!((0..1000).all(|_| unlimited.spend(RetryCost::Timeout)));
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_throttle_holds_everyone_back_then_one_probe_goes_first() {
+        let limits = Arc::new(Limits::new(8, RetryBudget::default()));
+        limits.admit().await.throttled(Duration::from_secs(1));
+        let started = Instant::now();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let tasks = (0..4)
+            .map(|task| {
+                let (limits, order) = (limits.clone(), order.clone());
+                tokio::spawn(async move {
+                    let admission = limits.admit().await;
+                    let probe = admission.probe;
+                    order
+                        .lock()
+                        .expect("order")
+                        .push((task, probe, started.elapsed()));
+                    // The probe takes a while to be answered; the others must wait for it.
+                    if probe {
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                    }
+                })
+            })
+            .collect::<Vec<_>>();
+        for task in tasks {
+            task.await.expect("task");
+        }
+        let order = order.lock().expect("order").clone();
+        assert_eq!(
+            order.iter().filter(|(_, probe, _)| *probe).count(),
+            1,
+            "{order:?}"
+        );
+        let (_, _, probe_at) = order[0];
+        assert!(order[0].1, "the probe goes first: {order:?}");
+        assert_eq!(
+            probe_at,
+            Duration::from_secs(1),
+            "not before the Retry-After"
+        );
+        for (_, _, at) in &order[1..] {
+            assert_eq!(
+                *at,
+                Duration::from_millis(1300),
+                "the rest follow the probe's answer"
+            );
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_probe_throttled_again_extends_the_cooldown() {
+        let limits = Limits::new(8, RetryBudget::default());
+        limits.admit().await.throttled(Duration::from_secs(1));
+        let started = Instant::now();
+        let probe = limits.admit().await;
+        assert!(probe.probe);
+        probe.throttled(Duration::from_secs(2));
+        let next = limits.admit().await;
+        assert!(next.probe, "after the second cooldown, again one probe");
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+}
