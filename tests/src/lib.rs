@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+/// The workspace README: its Rust examples are compiled and run as this crate's doc tests.
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
 use currents::{Client, MachineId, RetryPolicy, RunId};
 use currents_fake::{FakeServer, RecordedRequest};
 

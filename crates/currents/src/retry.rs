@@ -17,6 +17,10 @@
 //! between zero and `min(max_delay, base_delay * 2^(n-1))`. A `Retry-After` header (seconds or
 //! an HTTP date) replaces the backoff, capped at `max_retry_after`. Every call also has a total
 //! timeout: a wait that would pass it is not started.
+//!
+//! Every retry is also paid for from the client's retry budget, shared by all its clones
+//! ([`RetryBudget`](crate::RetryBudget)); when it cannot be paid, the failure is the answer.
+//! Each retry, and each one the budget refuses, is an `info` event with its reason.
 
 use std::time::{Duration, SystemTime};
 
