@@ -69,8 +69,11 @@ async fn a_services_own_http_client_carries_every_request() {
 /// Adds a `traceparent` to every attempt and records what it sees.
 #[derive(Debug, Default, Clone)]
 struct Recorder {
-    seen: Arc<Mutex<Vec<(Operation, u32, Option<u16>, Option<String>, String)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
+
+/// One attempt as a hook saw it: operation, number, status, `error.type` and path.
+type Seen = (Operation, u32, Option<u16>, Option<String>, String);
 
 impl Hook for Recorder {
     fn on_request(&self, attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
@@ -296,9 +299,12 @@ async fn a_view_overrides_the_timeout_and_the_retries_of_its_calls() {
 /// The fields of the `currents.request` spans and the `retrying` events, as recorded.
 #[derive(Debug, Default, Clone)]
 struct Recorded {
-    spans: Arc<Mutex<Vec<BTreeMap<String, String>>>>,
-    events: Arc<Mutex<Vec<(tracing::Level, BTreeMap<String, String>)>>>,
+    spans: Arc<Mutex<Vec<FieldMap>>>,
+    events: Arc<Mutex<Vec<(tracing::Level, FieldMap)>>>,
 }
+
+/// A span's or an event's fields by name, as text.
+type FieldMap = BTreeMap<String, String>;
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 

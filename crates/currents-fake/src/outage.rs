@@ -78,7 +78,7 @@ impl Standing {
                 Effect::Answer(response)
             }
             Outage::Down { status } => Effect::Answer(refuse(status, "injected outage: down")),
-            Outage::Blips { every, status } if every > 0 && number % every == 0 => {
+            Outage::Blips { every, status } if every > 0 && number.is_multiple_of(every) => {
                 Effect::Answer(refuse(status, "injected outage: a blip"))
             }
             Outage::Latency(delay) => Effect::Delay(delay),

@@ -170,8 +170,8 @@ impl Limits {
         }
     }
 
-    /// Pays for a retry from the budget; false if it cannot be paid.
-    pub(crate) fn spend(&self, cost: RetryCost) -> bool {
+    /// Pays for a retry from the budget: the tokens it took, or `None` if it cannot be paid.
+    pub(crate) fn spend(&self, cost: RetryCost) -> Option<u32> {
         let tokens = match cost {
             RetryCost::Failure => self.budget.retry_cost,
             RetryCost::Timeout => self.budget.timeout_retry_cost,
@@ -180,7 +180,8 @@ impl Limits {
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
                 left.checked_sub(tokens)
             })
-            .is_ok()
+            .ok()
+            .map(|_| tokens)
     }
 
     /// Gives tokens back after a success: what the call's retries spent, or the success refund
@@ -198,14 +199,6 @@ impl Limits {
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
                 Some(left.saturating_add(tokens).min(capacity))
             });
-    }
-
-    /// The cost of a retry of this kind.
-    pub(crate) fn cost(&self, cost: RetryCost) -> u32 {
-        match cost {
-            RetryCost::Failure => self.budget.retry_cost,
-            RetryCost::Timeout => self.budget.timeout_retry_cost,
-        }
     }
 
     /// The tokens left in the budget.
@@ -274,26 +267,26 @@ mod tests {
     #[test]
     fn the_budget_spends_refunds_and_runs_dry() {
         let limits = Limits::new(1, RetryBudget::default().with_capacity(12));
-        assert!(limits.spend(RetryCost::Failure));
-        assert!(limits.spend(RetryCost::Failure));
+        assert_eq!(limits.spend(RetryCost::Failure), Some(5));
+        assert_eq!(limits.spend(RetryCost::Failure), Some(5));
         assert_eq!(limits.tokens(), 2);
-        assert!(
-            !limits.spend(RetryCost::Failure),
-            "5 tokens do not fit in 2"
-        );
+        let refused = limits.spend(RetryCost::Failure);
+        assert_eq!(refused, None, "5 tokens do not fit in 2");
         limits.refund(0);
         assert_eq!(limits.tokens(), 3, "a first-time success adds 1");
         limits.refund(10);
+        let refunded = limits.tokens();
         assert_eq!(
-            limits.tokens(),
-            12,
+            refunded, 12,
             "a success after retries gives back what they spent"
         );
         limits.refund(10);
         assert_eq!(limits.tokens(), 12, "never above the capacity");
-        assert!(!limits.spend(RetryCost::Timeout) || limits.tokens() == 2);
+        let timeout = limits.spend(RetryCost::Timeout);
+        assert_eq!(timeout, Some(10), "a retry after a timeout costs 10");
+        assert_eq!(limits.tokens(), 2);
         let unlimited = Limits::new(1, RetryBudget::unlimited().with_capacity(0));
-        assert!((0..1000).all(|_| unlimited.spend(RetryCost::Timeout)));
+        assert!((0..1000).all(|_| unlimited.spend(RetryCost::Timeout).is_some()));
     }
 
     #[tokio::test(flavor = "current_thread", start_paused = true)]

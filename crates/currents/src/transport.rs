@@ -7,10 +7,7 @@
 //! the request. Nothing here names an operation, a path or a parameter.
 
 use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU32, Ordering},
-    },
+    sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
 
@@ -222,7 +219,8 @@ impl Client {
         started: Instant,
     ) -> Result<Reply, Error> {
         let limits = self.limits();
-        let spent = AtomicU32::new(0);
+        // What this call's retries took from the budget, given back if it succeeds.
+        let mut spent = 0;
         let policy = self.retry_policy();
         let (outcome, attempts) = policy
             .retry(
@@ -250,19 +248,16 @@ impl Client {
                     _ => Verdict::Done,
                 },
                 |reason| {
-                    let cost = reason.cost();
-                    let paid = limits.spend(cost);
-                    if paid {
-                        spent.fetch_add(limits.cost(cost), Ordering::Relaxed);
-                    }
-                    paid
+                    let paid = limits.spend(reason.cost());
+                    spent += paid.unwrap_or(0);
+                    paid.is_some()
                 },
             )
             .await;
         match outcome {
             Ok((status, headers, body)) => {
                 if status.is_success() {
-                    limits.refund(spent.load(Ordering::Relaxed));
+                    limits.refund(spent);
                 }
                 Ok(Reply {
                     operation: call.operation,

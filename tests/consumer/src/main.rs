@@ -15,7 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let first = fake.runs().into_iter().next().ok_or("the demo has runs")?;
     let run_id: RunId = first.run_id.parse()?;
     let run = client.runs().get(&run_id).await?;
-    let meta = run.meta().ok_or("a fetched run has its answer's metadata")?;
+    let meta = run
+        .meta()
+        .ok_or("a fetched run has its answer's metadata")?;
     assert_eq!(meta.status(), 200);
     let project: ProjectId = first.project_id.parse()?;
     let runs = client
@@ -24,7 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .stream()
         .try_collect::<Vec<_>>()
         .await?;
-    assert!(runs.iter().any(|listed| listed.run_id.as_deref() == Some(run.run_id.as_str())));
+    assert!(
+        runs.iter()
+            .any(|listed| listed.run_id.as_deref() == Some(run.run_id.as_str()))
+    );
     println!(
         "consumer: run {} ({}), {} runs in project {}, built from the packaged crates",
         run.run_id,
