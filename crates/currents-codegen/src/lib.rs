@@ -7,8 +7,8 @@
 //! The source has two parts:
 //! - `types`: progenitor (through typify) generates a type for each component schema, and every
 //!   string enum in the document is made *open* (see [`OpenEnum`]): a value the spec does not
-//!   list yet decodes as `Unknown(String)` instead of failing the whole response. The spec's
-//!   limits become constants on the types they constrain.
+//!   list yet decodes as `Unknown(UnknownValue)` instead of failing the whole response. The
+//!   spec's limits become constants on the types they constrain.
 //! - `operations`: each operation described once, with a request type per operation; the
 //!   client sends them and currents-fake routes and reads them.
 //! - `servers`: the spec's server URLs and their base path.

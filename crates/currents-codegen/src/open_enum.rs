@@ -4,8 +4,9 @@
 //! Currents adds enum values before it documents them, and its production API spells some
 //! values differently from its docs (`FAILED` for `failed`). A closed Rust enum would turn one
 //! such value into a decode error for the whole response, so every string enum in the document
-//! is generated as an enum with an `Unknown(String)` variant and swapped in through
-//! progenitor's `with_conversion`.
+//! is generated as a `#[non_exhaustive]` enum with an `Unknown(UnknownValue)` variant (the
+//! text opaque to patterns, readable with `as_str()`) and swapped in through progenitor's
+//! `with_conversion`.
 //!
 //! A schema's `x-enum-aliases` object (added by `spec/overlay.json`) maps another spelling to
 //! the listed value it stands for: `{"FAILED": "failed"}`. Both decode to one variant, and the
@@ -196,7 +197,9 @@ impl OpenEnum {
             .unwrap_or_else(|| format!("Values of {places}."));
         let open_doc = format!(
             "Open enum for {places}: every known spelling decodes to its variant, and a value \
-             the spec does not list decodes as [`{}::Unknown`] and serialises back unchanged.",
+             the spec does not list decodes as [`{}::Unknown`] and serialises back unchanged. \
+             It is `#[non_exhaustive]`: a value a later spec lists is a new variant, which a \
+             `match` must already handle with a wildcard.",
             self.name
         );
 
@@ -205,10 +208,12 @@ impl OpenEnum {
             #[doc = ""]
             #[doc = #open_doc]
             #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #idents, )*
-                /// A value this version of the spec does not list, kept as received.
-                Unknown(::std::string::String),
+                /// A value this version of the spec does not list, kept as received. Its text
+                /// is opaque to patterns: make such a value with `From<&str>` to compare it.
+                Unknown(crate::UnknownValue),
             }
 
             impl #name {
@@ -240,13 +245,14 @@ impl OpenEnum {
 
             impl ::std::convert::From<&str> for #name {
                 fn from(value: &str) -> Self {
-                    Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+                    Self::known(value)
+                        .unwrap_or_else(|| Self::Unknown(crate::UnknownValue(value.to_owned())))
                 }
             }
 
             impl ::std::convert::From<::std::string::String> for #name {
                 fn from(value: ::std::string::String) -> Self {
-                    Self::known(&value).unwrap_or(Self::Unknown(value))
+                    Self::known(&value).unwrap_or(Self::Unknown(crate::UnknownValue(value)))
                 }
             }
 

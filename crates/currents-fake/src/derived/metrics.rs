@@ -184,7 +184,8 @@ pub(crate) fn spec_files<'a>(
             SpecFileOrder::SuiteSize => int(m.suite_size),
             SpecFileOrder::TimeoutExecutions => int(m.timeout_executions),
             SpecFileOrder::TimeoutRate => m.timeout_rate.unwrap_or(0.0),
-            SpecFileOrder::AvgDuration | SpecFileOrder::Unknown(_) => m.avg_duration.unwrap_or(0.0),
+            // The default order, and any order this version of the spec does not list.
+            _ => m.avg_duration.unwrap_or(0.0),
         }
     };
     sort_by(&mut list, dir, metric, |file| {
