@@ -168,14 +168,7 @@ fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
         });
     }
     // The memory figure: the peak of a walk over 10,000 runs against one over 1,000.
-    let path = criterion.join("list_memory.json");
-    let text = fs::read_to_string(&path).with_context(|| {
-        format!(
-            "no results at {}; run `cargo bench -p currents` first",
-            path.display()
-        )
-    })?;
-    let walks: Vec<Value> = serde_json::from_str(&text)?;
+    let (path, walks) = results(&criterion, "list_memory.json")?;
     let walk = |runs: u64| -> anyhow::Result<(f64, u64)> {
         let walk = walks
             .iter()
@@ -202,14 +195,7 @@ fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
 /// The shared-limit figures: requests per call for one shared client, against a client per
 /// task in the same run, and the calls that succeeded.
 fn shared_limits(criterion: &Path) -> anyhow::Result<Vec<Figure>> {
-    let path = criterion.join("shared_limits.json");
-    let text = fs::read_to_string(&path).with_context(|| {
-        format!(
-            "no results at {}; run `cargo bench -p currents` first",
-            path.display()
-        )
-    })?;
-    let scenarios: Vec<Value> = serde_json::from_str(&text)?;
+    let (path, scenarios) = results(criterion, "shared_limits.json")?;
     let mut figures = Vec::new();
     for (name, what, target) in [
         (
@@ -246,6 +232,20 @@ fn shared_limits(criterion: &Path) -> anyhow::Result<Vec<Figure>> {
         });
     }
     Ok(figures)
+}
+
+/// The results a benchmark that criterion does not time wrote to `target/criterion/<file>`.
+fn results(criterion: &Path, file: &str) -> anyhow::Result<(std::path::PathBuf, Vec<Value>)> {
+    let path = criterion.join(file);
+    let text = fs::read_to_string(&path).with_context(|| {
+        format!(
+            "no results at {}; run `cargo bench -p currents` first",
+            path.display()
+        )
+    })?;
+    let results = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a JSON list", path.display()))?;
+    Ok((path, results))
 }
 
 fn micros(nanos: f64) -> String {

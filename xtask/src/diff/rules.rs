@@ -56,7 +56,9 @@ pub(crate) fn classify(kind: &Kind) -> Class {
             Side::Response => required_breaks(*nullable),
         },
         Kind::TypeChanged { .. } => Breaking,
-        // Enums are open: an unknown value decodes, so a new one breaks nothing.
+        // Enums are open and #[non_exhaustive]: an unknown value decodes, every match on one
+        // already has a wildcard, and no pattern names an unknown value's text, so a new
+        // value breaks neither decoding nor a caller's build nor a caller's match.
         Kind::EnumValueAdded { .. } | Kind::AliasAdded { .. } => Additive,
         Kind::EnumValueRemoved { .. } | Kind::AliasRemoved { .. } => Breaking,
         Kind::Limit {
