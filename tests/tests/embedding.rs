@@ -67,9 +67,9 @@ async fn a_services_own_http_client_carries_every_request() {
 }
 
 /// Adds a `traceparent` to every attempt and records what it sees.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 struct Recorder {
-    seen: Arc<Mutex<Vec<Seen>>>,
+    seen: Mutex<Vec<Seen>>,
 }
 
 /// One attempt as a hook saw it: operation, number, status, `error.type` and path.
@@ -103,7 +103,8 @@ impl Hook for Recorder {
 #[tokio::test]
 async fn a_hook_adds_traceparent_and_sees_every_attempt() {
     let fake = fake();
-    let recorder = Recorder::default();
+    // Shared: the client holds one handle, the test the other.
+    let recorder = Arc::new(Recorder::default());
     let client = builder(&fake)
         .hook(recorder.clone())
         .build()

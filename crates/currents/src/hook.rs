@@ -52,6 +52,18 @@ pub trait Hook: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
+/// A shared hook, so that a service can keep a handle on one it gave the client (to read what
+/// it recorded, say).
+impl<H: Hook + ?Sized> Hook for std::sync::Arc<H> {
+    fn on_request(&self, attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
+        (**self).on_request(attempt, headers);
+    }
+
+    fn on_outcome(&self, attempt: &AttemptInfo<'_>, outcome: &AttemptOutcome<'_>) {
+        (**self).on_outcome(attempt, outcome);
+    }
+}
+
 /// Which attempt of which call.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
