@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 /// The headers that carry a request id, in the order they are looked for.
-const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
+const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "request-id"];
 
 /// The HTTP status and headers of an answer, its request id, and how many attempts and how much
 /// time the call took (retries and their waits included). A successful answer has it
