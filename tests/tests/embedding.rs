@@ -56,7 +56,9 @@ async fn a_services_own_http_client_carries_every_request() {
 
     fake.push_fault(Operation::GetRun, status_503());
     client.runs().get(&run_id("r1")).await.expect("getRun");
-    client.projects().list().send().await.expect("listProjects");
+    use futures_util::StreamExt as _;
+    let first = client.projects().list().pages().next().await;
+    first.expect("a first page").expect("listProjects");
     let requests = fake.requests();
     assert_eq!(requests.len(), 3, "a retried get and a list");
     for request in &requests {

@@ -39,14 +39,7 @@ fn runs(count: usize) -> Vec<currents_fake::FakeRun> {
 
 /// Project `p`, which exists even when it has no runs.
 fn project_p() -> currents::api::types::Project {
-    currents::api::types::Project {
-        project_id: "p".into(),
-        name: "P".into(),
-        created_at: base(),
-        default_branch_name: None,
-        fail_fast: None,
-        inactivity_timeout_seconds: None,
-    }
+    currents::api::types::Project::new(base(), "P", "p")
 }
 
 fn runtime() -> tokio::runtime::Runtime {

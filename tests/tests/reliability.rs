@@ -18,8 +18,9 @@ use currents::{
     ActionId, BranchFilter, Client, Error, InstanceId, MachineId, ProjectId, ResetOptions,
     RetryPolicy, RunId, RunStatus, Tag, TestSignature, WaitOptions,
     api::types::{
-        ConditionOperator, ConditionType, CreateActionRequest, RuleAction, RuleMatcher,
-        RuleMatcherCondition, RuleMatcherConditionValue, UpdateActionRequest,
+        ConditionOperator, ConditionType, CreateActionRequest, CreateActionRequestName, RuleAction,
+        RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, UpdateActionRequest,
+        UpdateActionRequestName,
     },
 };
 use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture};
@@ -77,17 +78,17 @@ fn fake_for_every_operation() -> (FakeServer, ActionId) {
 }
 
 fn new_action() -> CreateActionRequest {
-    CreateActionRequest {
-        name: "skip login".parse().expect("a valid name"),
-        description: None,
-        action: vec![RuleAction::skip()],
-        matcher: RuleMatcher::all([RuleMatcherCondition::new(
+    CreateActionRequest::new(
+        vec![RuleAction::skip()],
+        RuleMatcher::all([RuleMatcherCondition::on(
             ConditionType::Title,
             ConditionOperator::Inc,
             RuleMatcherConditionValue::String("login".into()),
         )]),
-        expires_after: None,
-    }
+        "skip login"
+            .parse::<CreateActionRequestName>()
+            .expect("a valid name"),
+    )
 }
 
 /// Calls `operation` once through the facade, on the data of [`fake_for_every_operation`].
@@ -181,10 +182,11 @@ async fn call(client: &Client, operation: Operation, action: &ActionId) -> Resul
             .actions()
             .update(
                 action,
-                UpdateActionRequest {
-                    name: Some("renamed".parse().expect("a valid name")),
-                    ..UpdateActionRequest::default()
-                },
+                UpdateActionRequest::new().with_name(
+                    "renamed"
+                        .parse::<UpdateActionRequestName>()
+                        .expect("a valid name"),
+                ),
             )
             .await
             .map(drop),

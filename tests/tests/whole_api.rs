@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use currents::api::operations::ListProjectRuns;
+use currents::prelude::*;
 use currents::{
     ActionId, Error, InstanceId, Operation, ProjectId, RunCompletionState, RunStatus,
     api::types::{
-        ActionStatus, ConditionOperator, ConditionType, CreateActionRequest, InsightsResolution,
-        RuleAction, RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, SortDirection,
-        SpecFileOrder, TestOrder, TestState, UpdateActionRequest,
+        ActionStatus, ConditionOperator, ConditionType, CreateActionRequest,
+        CreateActionRequestName, InsightsResolution, RuleAction, RuleMatcher, RuleMatcherCondition,
+        RuleMatcherConditionValue, SortDirection, SpecFileOrder, TestOrder, TestState,
+        UpdateActionRequest, UpdateActionRequestName,
     },
 };
 use currents_fake::{FakeServer, RunFixture};
@@ -139,7 +141,10 @@ async fn a_project_s_runs_are_filtered_as_asked() {
         .runs(&project("p"))
         .completion_state([RunCompletionState::Complete]);
     assert_eq!(runs(complete).await, ["c", "b", "a"]);
-    let releases = client.projects().runs(&project("p")).branch("release/*");
+    let releases = client
+        .projects()
+        .runs(&project("p"))
+        .branches(["release/*"]);
     assert_eq!(runs(releases).await, ["c", "b"]);
     let both_tags = client
         .projects()
@@ -204,7 +209,7 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
         client
             .projects()
             .runs(&p)
-            .branch("re*lease")
+            .branches(["re*lease"])
             .stream()
             .try_collect::<Vec<_>>()
             .await
@@ -222,14 +227,6 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
             .projects()
             .runs(&p)
             .search("x".repeat(201))
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .runs(&p)
-            .groups(["chrome"])
             .stream()
             .try_collect::<Vec<_>>()
             .await
@@ -262,13 +259,12 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
             .actions()
             .create(
                 &p,
-                CreateActionRequest {
-                    name: "x".parse().expect("a valid name"),
-                    description: None,
-                    action: vec![RuleAction::skip()],
-                    matcher: RuleMatcher::all([]),
-                    expires_after: None,
-                },
+                CreateActionRequest::new(
+                    vec![RuleAction::skip()],
+                    RuleMatcher::all([]),
+                    "x".parse::<CreateActionRequestName>()
+                        .expect("a valid name"),
+                ),
             )
             .await
             .map(drop),
@@ -276,13 +272,12 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
             .actions()
             .create(
                 &p,
-                CreateActionRequest {
-                    name: "x".parse().expect("a valid name"),
-                    description: None,
-                    action: vec![RuleAction::tag((0..11).map(|n| format!("t{n}")))],
-                    matcher: RuleMatcher::all([title_contains("a")]),
-                    expires_after: None,
-                },
+                CreateActionRequest::new(
+                    vec![RuleAction::tag((0..11).map(|n| format!("t{n}")))],
+                    RuleMatcher::all([title_contains("a")]),
+                    "x".parse::<CreateActionRequestName>()
+                        .expect("a valid name"),
+                ),
             )
             .await
             .map(drop),
@@ -310,24 +305,24 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
         messages[3]
     );
     assert_eq!(
-        messages[4],
-        "group 'chrome': this list does not filter by group"
+        messages[1],
+        "branches[] 're*lease': it does not match the spec's pattern ^[!-)+-~]+\\*?$"
     );
-    assert_eq!(messages[6], "min executions '0': must be at least 1");
+    assert_eq!(messages[5], "min_executions '0': must be at least 1");
     assert!(
-        messages[7].starts_with("project id 'a/b': character '/'"),
+        messages[6].starts_with("project id 'a/b': character '/'"),
         "{}",
-        messages[7]
+        messages[6]
     );
     assert_eq!(
-        messages[8],
+        messages[7],
         "action update '{}': must set at least one field"
     );
-    assert_eq!(messages[9], "matcher '[]': needs at least 1 condition");
+    assert_eq!(messages[8], "matcher '[]': needs at least 1 condition");
     assert!(
-        messages[10].contains("adds 11 tags; at most 10 are allowed"),
+        messages[9].contains("adds 11 tags; at most 10 are allowed"),
         "{}",
-        messages[10]
+        messages[9]
     );
     assert!(
         fake.requests().is_empty(),
@@ -337,7 +332,7 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
 }
 
 fn title_contains(text: &str) -> RuleMatcherCondition {
-    RuleMatcherCondition::new(
+    RuleMatcherCondition::on(
         ConditionType::Title,
         ConditionOperator::Inc,
         RuleMatcherConditionValue::String(text.into()),
@@ -422,7 +417,7 @@ async fn metrics_agree_with_the_runs() {
     let failures = client
         .tests()
         .results(&signature, day)
-        .states([TestState::Failed])
+        .status([TestState::Failed])
         .stream()
         .try_collect::<Vec<_>>()
         .await
@@ -448,13 +443,13 @@ async fn an_action_goes_through_its_lifecycle() {
     let created = actions
         .create(
             &p,
-            CreateActionRequest {
-                name: "quarantine flaky login".parse().expect("a valid name"),
-                description: None,
-                action: vec![RuleAction::quarantine(), RuleAction::tag(["flaky"])],
-                matcher: RuleMatcher::any([title_contains("login")]),
-                expires_after: None,
-            },
+            CreateActionRequest::new(
+                vec![RuleAction::quarantine(), RuleAction::tag(["flaky"])],
+                RuleMatcher::any([title_contains("login")]),
+                "quarantine flaky login"
+                    .parse::<CreateActionRequestName>()
+                    .expect("a valid name"),
+            ),
         )
         .await
         .expect("created");
@@ -480,11 +475,13 @@ async fn an_action_goes_through_its_lifecycle() {
     let renamed = actions
         .update(
             &id,
-            UpdateActionRequest {
-                name: Some("renamed".parse().expect("a valid name")),
-                expires_after: Some(Utc::now() + Duration::days(7)),
-                ..UpdateActionRequest::default()
-            },
+            UpdateActionRequest::new()
+                .with_expires_after(Utc::now() + Duration::days(7))
+                .with_name(
+                    "renamed"
+                        .parse::<UpdateActionRequestName>()
+                        .expect("a valid name"),
+                ),
         )
         .await
         .expect("updated");

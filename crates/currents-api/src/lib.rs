@@ -37,6 +37,8 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
+mod paging;
+mod rules;
 mod semantics;
 mod test_outcome;
 mod unknown;

@@ -95,7 +95,7 @@ impl RuleMatcher {
 
 impl RuleMatcherCondition {
     /// A condition on one property of a test: `title` `inc` `"login"`.
-    pub fn new(
+    pub fn on(
         type_: ConditionType,
         op: ConditionOperator,
         value: impl Into<RuleMatcherConditionValue>,

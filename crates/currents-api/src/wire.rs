@@ -277,6 +277,27 @@ impl ParamError {
     }
 }
 
+impl ParamError {
+    /// A query parameter's value that breaks the spec's rule for it.
+    pub fn query(name: &str, value: &str, reason: String) -> Self {
+        ParamError {
+            location: "query parameter",
+            name: name.to_owned(),
+            value: Some(value.to_owned()),
+            reason,
+        }
+    }
+}
+
+/// A request being built whose setters never fail: [`Setters::set`] applies a change, and the
+/// first change refused is kept, to be returned when the request is sent. The generated
+/// `params` traits give every such builder of an operation's request one setter per optional
+/// parameter, each checking the spec's rules for its value.
+pub trait Setters<R>: Sized {
+    /// Applies `change` to the request, unless an earlier change was refused.
+    fn set(self, change: impl FnOnce(&mut R) -> Result<(), ParamError>) -> Self;
+}
+
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.location)?;

@@ -4,7 +4,10 @@
 
 mod support;
 
-use currents::api::{operations::GetInstance, types::CreateActionRequest, types::RuleAction};
+use currents::api::{
+    operations::GetInstance, types::CreateActionRequest, types::CreateActionRequestName,
+    types::RuleAction,
+};
 use currents_fake::{FakeServer, Fault, Operation, RunFixture, Spelling, load_runs};
 use serde_json::Value;
 use support::{answer_data, run, stderr, stdout};
@@ -99,13 +102,12 @@ fn hostile_fake() -> FakeServer {
     let name = "Quarantine\u{1b}]52;c;aGk=\u{7} the\u{1b}]0;pwned\u{7} flaky\u{1b}]8;;https://evil.example/\u{1b}\\ login\u{1b}[2J tests\u{9b}2J now\u{0}";
     fake.create_action(
         "p",
-        CreateActionRequest {
-            name: name.parse().expect("a valid name"),
-            description: None,
-            action: vec![RuleAction::skip()],
-            matcher: currents::api::types::RuleMatcher::all([]),
-            expires_after: None,
-        },
+        CreateActionRequest::new(
+            vec![RuleAction::skip()],
+            currents::api::types::RuleMatcher::all([]),
+            name.parse::<CreateActionRequestName>()
+                .expect("a valid name"),
+        ),
     );
     fake
 }

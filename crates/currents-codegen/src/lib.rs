@@ -17,6 +17,7 @@
 //! needs what progenitor's hooks cannot give it (a cap on the body before it is decoded, the
 //! count of attempts, the answer's `data` as it was sent).
 
+mod constructors;
 mod limits;
 mod open_enum;
 mod operations;
@@ -90,6 +91,7 @@ pub fn generate(document: &Value) -> Result<String, Error> {
     file.items
         .retain(|item| matches!(item, syn::Item::Mod(module) if module.ident == "types"));
     open_enum::insert_into_types_module(&mut file, &open_enums).map_err(Error::Syntax)?;
+    constructors::add_to_types_module(&mut file).map_err(Error::Syntax)?;
     let operations = operations::tokens(document, generator.get_type_space(), &open_enums)?;
     for tokens in [operations, servers::tokens(document)?] {
         file.items.extend(

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use currents_spec::{Location as SpecLocation, PageStyle, Spec, schema_name};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -21,14 +22,6 @@ use crate::{Error, OpenEnum, limits};
 /// The path at which `currents-api` keeps the hand-written half of the request machinery
 /// (the `Request` trait, parameter encoding, `Method`).
 pub const WIRE_PATH: &str = "crate::wire";
-
-const METHODS: [(&str, &str); 5] = [
-    ("get", "Get"),
-    ("put", "Put"),
-    ("post", "Post"),
-    ("delete", "Delete"),
-    ("patch", "Patch"),
-];
 
 /// One operation, read from the spec.
 struct Operation {
@@ -44,6 +37,17 @@ struct Operation {
     data: Option<TokenStream>,
     parameters: Vec<Parameter>,
     body: Option<Body>,
+    pagination: Option<Paging>,
+}
+
+/// A list operation's pagination, for its generated `Paginated` impl.
+struct Paging {
+    style: syn::Ident,
+    position: syn::Ident,
+    limit: syn::Ident,
+    limit_const: syn::Ident,
+    item: TokenStream,
+    key: Option<syn::Ident>,
 }
 
 struct Parameter {
@@ -55,8 +59,22 @@ struct Parameter {
     description: Option<String>,
     /// The type of one value: the field is this, an `Option` of it, or a `Vec` of it.
     value: TokenStream,
+    kind: Kind,
     list: bool,
     schema: Value,
+    /// The schema of one value (a list's items), whose rules its setter checks.
+    value_schema: Value,
+    /// Whether a generated setter sets it: an optional parameter that the walker of a list
+    /// does not own (its position and page size).
+    settable: bool,
+}
+
+/// What a parameter value is, which decides how its setter takes it and what it checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Integer,
+    Other,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,7 +96,8 @@ pub(crate) fn tokens(
     open_enums: &[OpenEnum],
 ) -> Result<TokenStream, Error> {
     let mut param_types = BTreeSet::new();
-    let operations = read_operations(document, types, open_enums, &mut param_types)?;
+    let spec = Spec::read(document).map_err(|error| invalid(&error.pointer, &error.reason))?;
+    let operations = read_operations(&spec, types, open_enums, &mut param_types)?;
     let wire: syn::Path = syn::parse_str(WIRE_PATH).expect("a valid path");
 
     let idents = operations.iter().map(|op| &op.ident).collect::<Vec<_>>();
@@ -94,6 +113,8 @@ pub(crate) fn tokens(
         .iter()
         .map(|op| request_tokens(op, &wire))
         .collect::<Result<Vec<_>, _>>()?;
+    let pagings = operations.iter().map(paging_tokens);
+    let params = operations.iter().filter_map(params_tokens);
     let param_value_impls = param_types.iter().map(|ty| {
         let ty: TokenStream = ty.parse().expect("a type the generator wrote");
         quote! {
@@ -109,7 +130,7 @@ pub(crate) fn tokens(
         }
     });
     let component_limits = limits::component_tokens(document, types)?;
-    let version = document["info"]["version"].as_str().unwrap_or_default();
+    let version = spec.version();
 
     Ok(quote! {
         /// Every operation of the Currents REST API, described once, from `spec/currents.json`.
@@ -119,7 +140,8 @@ pub(crate) fn tokens(
         /// [`Request`](crate::operations::Request): how it is sent, how a server reads it back,
         /// and what its answer decodes to.
         pub mod operations {
-            pub use #wire::{Method, ParamError, ParamValue, Request, RequestParts};
+            pub use #wire::{Method, ParamError, ParamValue, Request, RequestParts, Setters};
+            pub use crate::paging::{ItemKey, Next, PageStyle, Paginated, Position, Single, raw_cursor};
             use crate::types;
 
             /// The spec's `info.version`, which a client sends as its `api-version` header.
@@ -159,7 +181,19 @@ pub(crate) fn tokens(
 
             #( #requests )*
 
+            #( #pagings )*
+
             #( #param_value_impls )*
+
+            /// The optional parameters of each operation, as setters on anything that builds
+            /// its request ([`Setters`]): one trait per operation, `ListProjectRunsParams` for
+            /// `listProjectRuns`, so that a list takes exactly the filters the spec gives it.
+            /// Each setter checks the spec's rules for its value (`pattern`, lengths, bounds).
+            pub mod params {
+                use super::*;
+
+                #( #params )*
+            }
         }
 
         #component_limits
@@ -167,125 +201,125 @@ pub(crate) fn tokens(
 }
 
 fn read_operations(
-    document: &Value,
+    spec: &Spec<'_>,
     types: &TypeSpace,
     open_enums: &[OpenEnum],
     param_types: &mut BTreeSet<String>,
 ) -> Result<Vec<Operation>, Error> {
     let mut operations = Vec::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        let shared = item["parameters"].as_array().cloned().unwrap_or_default();
-        for (method_key, method) in METHODS {
-            let Some(operation) = item.get(method_key) else {
-                continue;
-            };
-            let pointer = format!("/paths/{}/{method_key}", escape(path));
-            let id = operation["operationId"]
-                .as_str()
-                .ok_or_else(|| invalid(&pointer, "has no operationId"))?;
-            let mut parameters = Vec::new();
-            let declared = shared
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (format!("/paths/{}/parameters/{i}", escape(path)), p))
-                .chain(
-                    operation["parameters"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                        .map(|(i, p)| (format!("{pointer}/parameters/{i}"), p)),
-                );
-            for (at, parameter) in declared {
-                let (at, parameter) = resolve(document, &at, parameter);
-                parameters.push(read_parameter(
-                    document,
-                    types,
-                    open_enums,
-                    &at,
-                    parameter,
-                    param_types,
-                )?);
-            }
-            let mut fields = BTreeMap::new();
-            for parameter in &parameters {
-                if let Some(other) = fields.insert(parameter.field.to_string(), &parameter.name) {
-                    return Err(invalid(
-                        &pointer,
-                        &format!(
-                            "parameters '{other}' and '{}' both become field {}",
-                            parameter.name, parameter.field
-                        ),
-                    ));
-                }
-            }
-            let (success, response_schema) = success_response(document, &pointer, operation)?;
-            let response = component_type(types, &pointer, response_schema)?;
-            let data = data_type(types, response_schema)?;
-            let body = match operation.get("requestBody") {
-                None => None,
-                Some(body) => {
-                    let (_, body) = resolve(document, &format!("{pointer}/requestBody"), body);
-                    let schema = &body["content"]["application/json"]["schema"];
-                    Some(Body {
-                        ty: component_type(types, &format!("{pointer}/requestBody"), schema)?,
-                        required: body["required"] == Value::Bool(true),
-                    })
-                }
-            };
-            operations.push(Operation {
-                id: id.to_owned(),
-                ident: format_ident!("{}", id.to_upper_camel_case()),
-                method: format_ident!("{method}"),
-                method_name: method_key.to_uppercase(),
-                path: path.clone(),
-                summary: text(operation, "summary").unwrap_or_else(|| id.to_owned()),
-                description: text(operation, "description"),
-                success,
-                response,
-                data,
-                parameters,
-                body,
-            });
+    for operation in spec.operations() {
+        let pointer = &operation.pointer;
+        let id = operation.id.as_str();
+        let mut parameters = Vec::new();
+        let controls = operation
+            .pagination
+            .as_ref()
+            .map(|pagination| pagination.controls.clone())
+            .unwrap_or_default();
+        for parameter in &operation.parameters {
+            parameters.push(read_parameter(
+                types,
+                open_enums,
+                parameter,
+                &controls,
+                param_types,
+            )?);
         }
+        let mut fields = BTreeMap::new();
+        for parameter in &parameters {
+            if let Some(other) = fields.insert(parameter.field.to_string(), &parameter.name) {
+                return Err(invalid(
+                    pointer,
+                    &format!(
+                        "parameters '{other}' and '{}' both become field {}",
+                        parameter.name, parameter.field
+                    ),
+                ));
+            }
+        }
+        let success = operation
+            .success()
+            .ok_or_else(|| invalid(pointer, "has no 2xx response"))?;
+        let status = success.code().ok_or_else(|| {
+            invalid(
+                pointer,
+                &format!(
+                    "has a success status '{}' that is not a number",
+                    success.status
+                ),
+            )
+        })?;
+        let response_schema = success.schema.unwrap_or(&Value::Null);
+        let response = component_type(types, pointer, response_schema)?;
+        let data = data_type(types, response_schema)?;
+        let body = match &operation.body {
+            None => None,
+            Some(body) => Some(Body {
+                ty: component_type(types, &body.at.pointer, body.schema.unwrap_or(&Value::Null))?,
+                required: body.required,
+            }),
+        };
+        let pagination = match &operation.pagination {
+            None => None,
+            Some(pagination) => Some(read_pagination(types, pointer, pagination, &parameters)?),
+        };
+        operations.push(Operation {
+            id: id.to_owned(),
+            ident: format_ident!("{}", id.to_upper_camel_case()),
+            method: format_ident!("{}", operation.method.name()),
+            method_name: operation.method.as_str().to_owned(),
+            path: operation.path.clone(),
+            summary: operation.summary.unwrap_or(id).to_owned(),
+            description: operation.description.map(str::to_owned),
+            success: status,
+            response,
+            data,
+            parameters,
+            body,
+            pagination,
+        });
     }
     Ok(operations)
 }
 
 fn read_parameter(
-    document: &Value,
     types: &TypeSpace,
     open_enums: &[OpenEnum],
-    at: &str,
-    parameter: &Value,
+    parameter: &currents_spec::Parameter<'_>,
+    controls: &[String],
     param_types: &mut BTreeSet<String>,
 ) -> Result<Parameter, Error> {
-    let name = parameter["name"]
-        .as_str()
-        .ok_or_else(|| invalid(at, "has no name"))?;
-    let location = match parameter["in"].as_str() {
-        Some("path") => Location::Path,
-        Some("query") => Location::Query,
+    let at = &parameter.at.pointer;
+    let name = parameter.name.as_str();
+    let location = match parameter.location {
+        SpecLocation::Path => Location::Path,
+        SpecLocation::Query => Location::Query,
         other => {
             return Err(invalid(
                 at,
-                &format!("is in {other:?}; only path and query parameters are supported"),
+                &format!(
+                    "is in {}; only path and query parameters are supported",
+                    other.as_str()
+                ),
             ));
         }
     };
-    let (schema_at, schema) = resolve(document, &format!("{at}/schema"), &parameter["schema"]);
-    let list = schema["type"] == "array";
-    let (value_at, value_schema) = if list {
-        resolve(document, &format!("{schema_at}/items"), &schema["items"])
-    } else {
-        (schema_at.clone(), schema)
-    };
-    let reference = if list {
-        &schema["items"]
-    } else {
-        &parameter["schema"]
-    };
-    let (value, generated) = value_type(types, open_enums, &value_at, value_schema, reference)?;
+    let (reference, value_schema) = parameter.value_schema();
+    let (value, kind, generated) = value_type(
+        types,
+        open_enums,
+        &value_schema.pointer,
+        value_schema.value,
+        reference,
+    )?;
+    if let Some(pattern) = value_schema.value.get("pattern").and_then(Value::as_str)
+        && let Err(error) = regress::Regex::new(pattern)
+    {
+        return Err(invalid(
+            &value_schema.pointer,
+            &format!("has a pattern that is not ECMA-262: {error}"),
+        ));
+    }
     if generated {
         // A generated type learns to be a parameter value from its `FromStr` and `Display`.
         param_types.insert(value.to_string());
@@ -298,42 +332,48 @@ fn read_parameter(
         name: name.to_owned(),
         field,
         location,
-        required: parameter["required"] == Value::Bool(true),
-        deprecated: parameter["deprecated"] == Value::Bool(true),
-        description: text(parameter, "description"),
+        required: parameter.required,
+        deprecated: parameter.deprecated,
+        description: parameter.description.map(str::to_owned),
         value,
-        list,
-        schema: schema.clone(),
+        kind,
+        list: parameter.items.is_some(),
+        schema: parameter.schema.value.clone(),
+        value_schema: value_schema.value.clone(),
+        settable: !parameter.required
+            && location == Location::Query
+            && !controls.iter().any(|control| control == name),
     })
 }
 
-/// The Rust type of one parameter value, and whether it is a generated type (rather than one
-/// of the standard ones `ParamValue` already knows).
+/// The Rust type of one parameter value, what kind of value it is, and whether it is a
+/// generated type (rather than one of the standard ones `ParamValue` already knows).
 fn value_type(
     types: &TypeSpace,
     open_enums: &[OpenEnum],
     at: &str,
     schema: &Value,
     reference: &Value,
-) -> Result<(TokenStream, bool), Error> {
+) -> Result<(TokenStream, Kind, bool), Error> {
     if let Some(open_enum) = open_enums
         .iter()
         .find(|e| e.pointers.iter().any(|p| p == at))
     {
         let name = format_ident!("{}", open_enum.name);
-        return Ok((quote!(types::#name), true));
+        return Ok((quote!(types::#name), Kind::Other, true));
     }
     if reference.get("$ref").is_some() {
-        return Ok((component_type(types, at, reference)?, true));
+        return Ok((component_type(types, at, reference)?, Kind::Other, true));
     }
-    let standard = match (schema["type"].as_str(), schema["format"].as_str()) {
-        (Some("string"), Some("date-time")) => {
-            quote!(::chrono::DateTime<::chrono::offset::Utc>)
-        }
-        (Some("string"), _) => quote!(::std::string::String),
-        (Some("integer"), _) => quote!(i64),
-        (Some("number"), _) => quote!(f64),
-        (Some("boolean"), _) => quote!(bool),
+    let (standard, kind) = match (schema["type"].as_str(), schema["format"].as_str()) {
+        (Some("string"), Some("date-time")) => (
+            quote!(::chrono::DateTime<::chrono::offset::Utc>),
+            Kind::Other,
+        ),
+        (Some("string"), _) => (quote!(::std::string::String), Kind::Text),
+        (Some("integer"), _) => (quote!(i64), Kind::Integer),
+        (Some("number"), _) => (quote!(f64), Kind::Other),
+        (Some("boolean"), _) => (quote!(bool), Kind::Other),
         _ => {
             return Err(invalid(
                 at,
@@ -341,20 +381,64 @@ fn value_type(
             ));
         }
     };
-    Ok((standard, false))
+    Ok((standard, kind, false))
+}
+
+/// A list's pagination: the item type, the fields its walker sets and the largest page.
+fn read_pagination(
+    types: &TypeSpace,
+    at: &str,
+    pagination: &currents_spec::Pagination<'_>,
+    parameters: &[Parameter],
+) -> Result<Paging, Error> {
+    let field = |name: &str| {
+        parameters
+            .iter()
+            .find(|parameter| parameter.name == name)
+            .map(|parameter| parameter.field.clone())
+            .ok_or_else(|| invalid(at, &format!("pages with '{name}', which it does not take")))
+    };
+    let limit = parameters
+        .iter()
+        .find(|parameter| parameter.name == pagination.limit)
+        .ok_or_else(|| invalid(at, "pages without a limit parameter"))?;
+    if limit.schema.get("maximum").is_none() {
+        return Err(invalid(
+            at,
+            &format!(
+                "pages with '{}', which has no maximum, so a walk cannot ask for full pages",
+                limit.name
+            ),
+        ));
+    }
+    let key = match pagination.key {
+        None => None,
+        Some(key) => Some(format_ident!("{}", key.to_snake_case())),
+    };
+    Ok(Paging {
+        style: format_ident!(
+            "{}",
+            match pagination.style {
+                PageStyle::Cursor => "Cursor",
+                PageStyle::Number => "Number",
+            }
+        ),
+        position: field(&pagination.position)?,
+        limit: limit.field.clone(),
+        limit_const: format_ident!("{}_MAXIMUM", limit.field.to_string().to_shouty_snake_case()),
+        item: component_type(types, at, pagination.item_ref)?,
+        key,
+    })
 }
 
 /// The generated type of a `$ref` to a component schema.
 fn component_type(types: &TypeSpace, at: &str, schema: &Value) -> Result<TokenStream, Error> {
-    let name = schema["$ref"]
-        .as_str()
-        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-        .ok_or_else(|| {
-            invalid(
-                at,
-                "must be a $ref to a component schema, so that its generated type has a name",
-            )
-        })?;
+    let name = schema_name(schema).ok_or_else(|| {
+        invalid(
+            at,
+            "must be a $ref to a component schema, so that its generated type has a name",
+        )
+    })?;
     let type_name = name.to_upper_camel_case();
     if !types.iter_types().any(|ty| ty.name() == type_name) {
         return Err(invalid(
@@ -368,10 +452,7 @@ fn component_type(types: &TypeSpace, at: &str, schema: &Value) -> Result<TokenSt
 
 /// The type of the `data` member of a success response, where it has one.
 fn data_type(types: &TypeSpace, response: &Value) -> Result<Option<TokenStream>, Error> {
-    let Some(name) = response["$ref"]
-        .as_str()
-        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-    else {
+    let Some(name) = schema_name(response) else {
         return Ok(None);
     };
     let type_name = name.to_upper_camel_case();
@@ -386,30 +467,8 @@ fn data_type(types: &TypeSpace, response: &Value) -> Result<Option<TokenStream>,
     };
     let data = types
         .get_type(&data)
-        .map_err(|error| invalid(name, &format!("the type of its data: {error}")))?;
+        .map_err(|error| invalid(&name, &format!("the type of its data: {error}")))?;
     Ok(Some(data.ident()))
-}
-
-/// The first 2xx response: its status and its JSON schema.
-fn success_response<'a>(
-    document: &'a Value,
-    at: &str,
-    operation: &'a Value,
-) -> Result<(u16, &'a Value), Error> {
-    let (status, response) = operation["responses"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
-        .ok_or_else(|| invalid(at, "has no 2xx response"))?;
-    let status = status.parse().map_err(|_| {
-        invalid(
-            at,
-            &format!("has a success status '{status}' that is not a number"),
-        )
-    })?;
-    let (_, response) = resolve(document, at, response);
-    Ok((status, &response["content"]["application/json"]["schema"]))
 }
 
 fn request_tokens(op: &Operation, wire: &syn::Path) -> Result<TokenStream, Error> {
@@ -579,27 +638,177 @@ fn request_tokens(op: &Operation, wire: &syn::Path) -> Result<TokenStream, Error
     })
 }
 
-/// Follows a local `$ref`, returning the target and its JSON pointer; anything else is itself.
-fn resolve<'a>(document: &'a Value, at: &str, node: &'a Value) -> (String, &'a Value) {
-    match node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-    {
-        Some(pointer) => match document.pointer(pointer) {
-            Some(target) => (pointer.to_owned(), target),
-            None => (at.to_owned(), node),
+/// A list's `Paginated` impl, or `Single` for an operation with one answer.
+fn paging_tokens(op: &Operation) -> TokenStream {
+    let ident = &op.ident;
+    let Some(Paging {
+        style,
+        position,
+        limit,
+        limit_const,
+        item,
+        key,
+    }) = &op.pagination
+    else {
+        return quote! { impl Single for #ident {} };
+    };
+    let place = match style.to_string().as_str() {
+        "Cursor" => quote! {
+            self.#position = match position {
+                Position::After(cursor) => ::std::option::Option::Some(cursor.clone()),
+                _ => ::std::option::Option::None,
+            };
         },
-        None => (at.to_owned(), node),
+        _ => quote! {
+            self.#position = match position {
+                Position::Page(page) => ::std::option::Option::Some(*page),
+                _ => ::std::option::Option::None,
+            };
+        },
+    };
+    let key = match key {
+        Some(key) => quote!(ItemKey::item_key(&item.#key)),
+        None => quote!({
+            let _ = item;
+            ::std::option::Option::None
+        }),
+    };
+    quote! {
+        impl Paginated for #ident {
+            type Item = #item;
+            const STYLE: PageStyle = PageStyle::#style;
+            const MAX_LIMIT: i64 = Self::#limit_const;
+
+            fn set_page(&mut self, position: &Position, limit: i64) {
+                self.#limit = ::std::option::Option::Some(limit);
+                #place
+            }
+
+            fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
+                #key
+            }
+        }
     }
 }
 
-fn text(node: &Value, key: &str) -> Option<String> {
-    node.get(key).and_then(Value::as_str).map(str::to_owned)
+/// The setters of an operation's optional parameters, if it has any.
+fn params_tokens(op: &Operation) -> Option<TokenStream> {
+    let settable = op
+        .parameters
+        .iter()
+        .filter(|p| p.settable)
+        .collect::<Vec<_>>();
+    if settable.is_empty() {
+        return None;
+    }
+    let ident = &op.ident;
+    let trait_ident = format_ident!("{}Params", op.ident);
+    let trait_doc = format!(
+        "The optional parameters of `{}` ([`{ident}`]), one setter each.",
+        op.id
+    );
+    let setters = settable.iter().map(|parameter| setter_tokens(parameter));
+    Some(quote! {
+        #[doc = #trait_doc]
+        pub trait #trait_ident: Setters<#ident> {
+            #( #setters )*
+        }
+
+        impl<S: Setters<#ident>> #trait_ident for S {}
+    })
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+fn setter_tokens(parameter: &Parameter) -> TokenStream {
+    let Parameter {
+        name,
+        field,
+        value,
+        kind,
+        list,
+        ..
+    } = parameter;
+    let rules = &parameter.value_schema;
+    let check = match kind {
+        Kind::Text => {
+            let pattern = match rules.get("pattern").and_then(Value::as_str) {
+                Some(pattern) => quote! {{
+                    static PATTERN: crate::rules::Pattern = ::std::sync::LazyLock::new(|| {
+                        ::regress::Regex::new(#pattern).expect("the generator compiled this pattern")
+                    });
+                    ::std::option::Option::Some((#pattern, &PATTERN))
+                }},
+                None => quote!(::std::option::Option::None),
+            };
+            let min = optional_usize(rules.get("minLength"));
+            let max = optional_usize(rules.get("maxLength"));
+            quote!(crate::rules::check_text(#name, &value, #pattern, #min, #max)?;)
+        }
+        Kind::Integer => {
+            let min = optional_i64(rules.get("minimum"));
+            let max = optional_i64(rules.get("maximum"));
+            quote!(crate::rules::check_number(#name, value, #min, #max)?;)
+        }
+        Kind::Other => quote!(),
+    };
+    let doc = format!(
+        "`{name}`: {}",
+        parameter.description.as_deref().unwrap_or("no description")
+    );
+    let deprecated = parameter
+        .deprecated
+        .then(|| quote!(#[deprecated = "the spec deprecates this parameter"] #[allow(deprecated)]));
+    let takes = if *kind == Kind::Text {
+        quote!(impl ::std::convert::Into<#value>)
+    } else {
+        quote!(#value)
+    };
+    if *list {
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            fn #field<T: ::std::convert::Into<#value>>(self, values: impl ::std::iter::IntoIterator<Item = T>) -> Self {
+                let values = values.into_iter().map(::std::convert::Into::into).collect::<::std::vec::Vec<#value>>();
+                self.set(move |request| {
+                    for value in values {
+                        #check
+                        request.#field.push(value);
+                    }
+                    ::std::result::Result::Ok(())
+                })
+            }
+        }
+    } else {
+        let into = (*kind == Kind::Text).then(|| quote!(let value = value.into();));
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            fn #field(self, value: #takes) -> Self {
+                #into
+                self.set(move |request| {
+                    #check
+                    request.#field = ::std::option::Option::Some(value);
+                    ::std::result::Result::Ok(())
+                })
+            }
+        }
+    }
+}
+
+fn optional_usize(value: Option<&Value>) -> TokenStream {
+    match value.and_then(Value::as_u64) {
+        Some(value) => {
+            let value = value as usize;
+            quote!(::std::option::Option::Some(#value))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn optional_i64(value: Option<&Value>) -> TokenStream {
+    match value.and_then(Value::as_i64) {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    }
 }
 
 fn invalid(at: &str, reason: &str) -> Error {

@@ -48,23 +48,17 @@ impl Actions {
         self.created += 1;
         // 24 hex digits, like the ids Currents hands out.
         let action_id = format!("{:08x}{:016x}", now.timestamp(), self.created);
-        let action = Action {
-            action_id: action_id.clone(),
-            name: request.name.to_string(),
-            description: request.description.map(|d| d.to_string()),
-            action: request.action,
-            matcher: request.matcher,
-            status: ActionStatus::Active,
-            created_at: now,
-            created_by: ACTOR.to_owned(),
-            updated_at: None,
-            updated_by: None,
-            disabled_at: None,
-            disabled_by: None,
-            archived_at: None,
-            archived_by: None,
-            expires_after: request.expires_after,
-        };
+        let action = Action::new(
+            request.action,
+            action_id.clone(),
+            now,
+            ACTOR.to_owned(),
+            request.matcher,
+            request.name.to_string(),
+            ActionStatus::Active,
+        )
+        .set_description(request.description.map(|d| d.to_string()))
+        .set_expires_after(request.expires_after);
         self.insert(project_id.to_owned(), action.clone());
         action
     }
@@ -216,18 +210,16 @@ mod tests {
     use super::*;
 
     fn request(expires_after: Option<DateTime<Utc>>) -> CreateActionRequest {
-        CreateActionRequest {
-            name: "skip flaky".parse().expect("a valid name"),
-            description: None,
-            action: vec![RuleAction::Skip(RuleActionSkip {
-                op: RuleActionSkipOp::Skip,
-            })],
-            matcher: RuleMatcher {
-                op: LogicalOperator::And,
-                cond: Vec::new(),
-            },
-            expires_after,
-        }
+        CreateActionRequest::new(
+            vec![RuleAction::Skip(RuleActionSkip::new(
+                RuleActionSkipOp::Skip,
+            ))],
+            RuleMatcher::new(Vec::new(), LogicalOperator::And),
+            "skip flaky"
+                .parse::<currents_api::types::CreateActionRequestName>()
+                .expect("a valid name"),
+        )
+        .set_expires_after(expires_after)
     }
 
     #[test]

@@ -83,29 +83,22 @@ pub fn demo_actions() -> Vec<(String, Action)> {
     let project = DEMO_PROJECTS[0].to_owned();
     let at = base_time();
     let action = |n: u64, name: &str, rule: RuleAction, status: ActionStatus| {
-        let mut action = Action {
-            action_id: format!("{:08x}{n:016x}", at.timestamp()),
-            name: name.to_owned(),
-            description: Some(format!("Demo action: {name}")),
-            action: vec![rule],
-            matcher: RuleMatcher::all([RuleMatcherCondition::new(
+        let mut action = Action::new(
+            vec![rule],
+            format!("{:08x}{n:016x}", at.timestamp()),
+            at + Duration::days(n as i64),
+            "dana@example.com".to_owned(),
+            RuleMatcher::all([RuleMatcherCondition::on(
                 ConditionType::Title,
                 ConditionOperator::Inc,
                 RuleMatcherConditionValue::String(
                     name.split(' ').next_back().unwrap_or(name).into(),
                 ),
             )]),
-            status: ActionStatus::Active,
-            created_at: at + Duration::days(n as i64),
-            created_by: "dana@example.com".to_owned(),
-            updated_at: None,
-            updated_by: None,
-            disabled_at: None,
-            disabled_by: None,
-            archived_at: None,
-            archived_by: None,
-            expires_after: None,
-        };
+            name.to_owned(),
+            ActionStatus::Active,
+        )
+        .with_description(format!("Demo action: {name}"));
         match status {
             ActionStatus::Disabled => {
                 action.disabled_at = Some(action.created_at + Duration::hours(1));
@@ -207,20 +200,20 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
         Outcome::Cancelled => (RunStatus::Cancelled, RunCompletionState::Cancelled),
         Outcome::TimedOut => (RunStatus::TimedOut, RunCompletionState::TimedOut),
     };
-    let cancellation = (outcome == Outcome::Cancelled).then(|| RunCancellation {
-        cancelled_at: Some(created_at + Duration::minutes(9)),
-        cancelled_by: Some("ci-bot".into()),
-        reason: Some("Superseded by a newer commit".into()),
+    let cancellation = (outcome == Outcome::Cancelled).then(|| {
+        RunCancellation::new()
+            .with_cancelled_at(created_at + Duration::minutes(9))
+            .with_cancelled_by("ci-bot")
+            .with_reason("Superseded by a newer commit")
     });
     let pr = branch.starts_with("feature/").then(|| {
         let number = rng.random_range(100..999);
-        RunMetaPr {
-            id: Some(number.to_string()),
-            link: Some(format!("https://github.com/acme/{project}/pull/{number}")),
-            title: Some(format!("Work on {branch}")),
-            source: Some(branch.to_owned()),
-            destination: Some("main".into()),
-        }
+        RunMetaPr::new()
+            .with_destination("main")
+            .with_id(number.to_string())
+            .with_link(format!("https://github.com/acme/{project}/pull/{number}"))
+            .with_source(branch.to_owned())
+            .with_title(format!("Work on {branch}"))
     });
     let sha = format!(
         "{:016x}{:016x}{:08x}",
@@ -233,45 +226,45 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
     } else {
         ("playwright", "1.49.1")
     };
-    let run = Run {
-        run_id,
-        project_id: project.to_owned(),
-        created_at,
-        duration_ms,
-        deleted_at: None,
-        previous_run_id: None,
-        tags,
-        timeout: Some(RunTimeout {
-            is_timeout: Some(outcome == Outcome::TimedOut),
-            timeout_value_ms: Some(3_600_000),
-        }),
-        cancellation,
-        groups,
-        meta: Some(RunMeta {
-            ci_build_id: Some(format!("{project}-{github_run_id}-{attempt}")),
-            pr,
-            commit: Some(RunMetaCommit {
-                sha: Some(sha),
-                branch: Some(branch.to_owned()),
-                author_name: Some("Dana Developer".into()),
-                author_email: Some("dana@example.com".into()),
-                message: Some(format!("Update {} flow", AREAS[index % AREAS.len()])),
-                remote_origin: Some(format!("https://github.com/acme/{project}")),
-                ..RunMetaCommit::default()
-            }),
-            // Both names of the framework: the docs' `name`, production's `type` (`pw`).
-            framework: Some(RunMetaFramework {
-                name: Some(framework.into()),
-                type_: Some(if cypress { "cypress" } else { "pw" }.into()),
-                version: Some(version.into()),
-                client_version: Some("1.13.0".into()),
-            }),
-        }),
-        pw_last_run: None,
-        specs,
+    let run = Run::new(
         completion_state,
+        created_at,
+        project.to_owned(),
+        run_id,
         status,
-    };
+    )
+    .set_cancellation(cancellation)
+    .set_duration_ms(duration_ms)
+    .with_groups(groups)
+    .with_meta(
+        RunMeta::new()
+            .with_ci_build_id(format!("{project}-{github_run_id}-{attempt}"))
+            .set_pr(pr)
+            .with_commit(
+                RunMetaCommit::new()
+                    .with_author_email("dana@example.com")
+                    .with_author_name("Dana Developer")
+                    .with_branch(branch.to_owned())
+                    .with_message(format!("Update {} flow", AREAS[index % AREAS.len()]))
+                    .with_remote_origin(format!("https://github.com/acme/{project}"))
+                    .with_sha(sha),
+            )
+            // Both names of the framework: the docs' `name`, production's `type` (`pw`).
+            .with_framework(
+                RunMetaFramework::new()
+                    .with_client_version("1.13.0")
+                    .with_name(framework)
+                    .with_type_(if cypress { "cypress" } else { "pw" })
+                    .with_version(version),
+            ),
+    )
+    .with_specs(specs)
+    .with_tags(tags)
+    .with_timeout(
+        RunTimeout::new()
+            .with_is_timeout(outcome == Outcome::TimedOut)
+            .with_timeout_value_ms(3_600_000),
+    );
     FakeRun::from(run).with_github(github_run_id, attempt)
 }
 
@@ -294,19 +287,17 @@ fn spec(
         format!("tests/{area}/{action}-{n}.spec.ts")
     };
     let claimed_at = created_at + Duration::seconds(5 + (n as i64 * 3));
-    let mut spec = RunSpec {
-        spec: Some(path),
-        group_id: Some(browsers[n % browsers.len()].to_owned()),
-        instance_id: Some(format!("{:016x}", rng.random::<u64>())),
-        claimed_at: Some(claimed_at),
-        machine_id: Some(format!("machine-{}", n % machines + 1)),
-        tags: if cypress {
+    let mut spec = RunSpec::new()
+        .with_claimed_at(claimed_at)
+        .with_group_id(browsers[n % browsers.len()].to_owned())
+        .with_instance_id(format!("{:016x}", rng.random::<u64>()))
+        .with_machine_id(format!("machine-{}", n % machines + 1))
+        .with_spec(path)
+        .with_tags(if cypress {
             Vec::new()
         } else {
             vec![format!("@{area}")]
-        },
-        ..RunSpec::default()
-    };
+        });
     // A running or cancelled run has not finished its last specs.
     let unfinished = matches!(
         outcome,
@@ -342,40 +333,41 @@ fn spec(
     let exception = (failing && rng.random_bool(0.1))
         .then(|| "Error: page crashed while loading /checkout".to_owned());
     let screenshots = if cypress && failures > 0 {
-        vec![RunSpecResultsScreenshotsItem {
-            screenshot_id: Some(format!("{:012x}", rng.random::<u64>() >> 16)),
-            name: None,
-            test_id: Some(format!("r{n}")),
-            test_attempt_index: Some(0),
-            taken_at: Some(ended_at),
-            screenshot_url: Some(format!("https://cdn.example.com/s/{n}.png")),
-        }]
+        vec![
+            RunSpecResultsScreenshotsItem::new()
+                .with_screenshot_id(format!("{:012x}", rng.random::<u64>() >> 16))
+                .with_screenshot_url(format!("https://cdn.example.com/s/{n}.png"))
+                .with_taken_at(ended_at)
+                .with_test_attempt_index(0)
+                .with_test_id(format!("r{n}")),
+        ]
     } else {
         Vec::new()
     };
     spec.completed_at = Some(ended_at);
-    spec.results = Some(RunSpecResults {
-        stats: Some(RunSpecResultsStats {
-            suites: Some(i64::from(1 + tests / 8)),
-            tests: Some(i64::from(tests)),
-            passes: Some(i64::from(passes)),
-            failures: Some(i64::from(failures)),
-            pending: Some(i64::from(pending)),
-            skipped: Some(i64::from(skipped)),
-            flaky: Some(i64::from(flaky)),
-            wall_clock_started_at: Some(claimed_at),
-            wall_clock_ended_at: Some(ended_at),
-            wall_clock_duration: Some(duration),
-            started_at: Some(claimed_at),
-            ended_at: Some(ended_at),
-            duration: Some(duration),
-            overall: None,
-        }),
-        exception,
-        flaky: Some(i64::from(flaky)),
-        video_url: cypress.then(|| format!("https://cdn.example.com/v/{n}.mp4")),
-        screenshots,
-    });
+    spec.results = Some(
+        RunSpecResults::new()
+            .set_exception(exception)
+            .with_flaky(i64::from(flaky))
+            .with_screenshots(screenshots)
+            .with_stats(
+                RunSpecResultsStats::new()
+                    .with_duration(duration)
+                    .with_ended_at(ended_at)
+                    .with_failures(i64::from(failures))
+                    .with_flaky(i64::from(flaky))
+                    .with_passes(i64::from(passes))
+                    .with_pending(i64::from(pending))
+                    .with_skipped(i64::from(skipped))
+                    .with_started_at(claimed_at)
+                    .with_suites(i64::from(1 + tests / 8))
+                    .with_tests(i64::from(tests))
+                    .with_wall_clock_duration(duration)
+                    .with_wall_clock_ended_at(ended_at)
+                    .with_wall_clock_started_at(claimed_at),
+            )
+            .set_video_url(cypress.then(|| format!("https://cdn.example.com/v/{n}.mp4"))),
+    );
     spec
 }
 
@@ -389,25 +381,24 @@ fn group(browser: &str, cypress: bool, specs: &[RunSpec]) -> RunGroup {
     let total = |counter: fn(&RunSpecResultsStats) -> Option<i64>| -> Option<i64> {
         Some(stats.iter().filter_map(|stats| counter(stats)).sum())
     };
-    RunGroup {
-        group_id: Some(browser.to_owned()),
-        platform: Some(RunGroupPlatform {
-            os_name: Some("linux".into()),
-            os_version: Some("Ubuntu 24.04".into()),
-            browser_name: Some(browser.to_owned()),
-            browser_version: Some(if cypress { "131.0" } else { "132.0" }.into()),
-        }),
-        tests: Some(RunGroupTests {
-            overall: total(|s| s.tests),
-            passes: total(|s| s.passes),
-            failures: total(|s| s.failures),
-            pending: total(|s| s.pending),
-            skipped: total(|s| s.skipped),
-            flaky: total(|s| s.flaky),
-            ..RunGroupTests::default()
-        }),
-        ..RunGroup::default()
-    }
+    RunGroup::new()
+        .with_group_id(browser.to_owned())
+        .with_platform(
+            RunGroupPlatform::new()
+                .with_browser_name(browser.to_owned())
+                .with_browser_version(if cypress { "131.0" } else { "132.0" })
+                .with_os_name("linux")
+                .with_os_version("Ubuntu 24.04"),
+        )
+        .with_tests(
+            RunGroupTests::new()
+                .set_failures(total(|s| s.failures))
+                .set_flaky(total(|s| s.flaky))
+                .set_overall(total(|s| s.tests))
+                .set_passes(total(|s| s.passes))
+                .set_pending(total(|s| s.pending))
+                .set_skipped(total(|s| s.skipped)),
+        )
 }
 
 fn base_time() -> DateTime<Utc> {

@@ -94,23 +94,22 @@ impl RunFixture {
     /// instance id is `<run id>-i<n>` for the `n`th spec.
     pub fn spec(mut self, machine: impl Into<String>, failures: i64) -> Self {
         let n = self.specs.len();
-        self.specs.push(RunSpec {
-            spec: Some(format!("spec-{n}.cy.ts")),
-            instance_id: Some(format!("{}-i{n}", self.id)),
-            machine_id: Some(machine.into()),
-            claimed_at: Some(at(10, 0)),
-            completed_at: Some(at(10, 1)),
-            results: Some(RunSpecResults {
-                stats: Some(RunSpecResultsStats {
-                    tests: Some(3),
-                    passes: Some((3 - failures).max(0)),
-                    failures: Some(failures),
-                    ..RunSpecResultsStats::default()
-                }),
-                ..RunSpecResults::default()
-            }),
-            ..RunSpec::default()
-        });
+        self.specs.push(
+            RunSpec::new()
+                .with_claimed_at(at(10, 0))
+                .with_completed_at(at(10, 1))
+                .with_instance_id(format!("{}-i{n}", self.id))
+                .with_machine_id(machine.into())
+                .with_results(
+                    RunSpecResults::new().with_stats(
+                        RunSpecResultsStats::new()
+                            .with_failures(failures)
+                            .with_passes((3 - failures).max(0))
+                            .with_tests(3),
+                    ),
+                )
+                .with_spec(format!("spec-{n}.cy.ts")),
+        );
         self
     }
 
@@ -128,31 +127,20 @@ impl RunFixture {
             RunStatus::Running | RunStatus::Failing => RunCompletionState::Incomplete,
             _ => RunCompletionState::from(self.status.as_str()),
         };
-        let run = FakeRun::from(Run {
-            meta: Some(RunMeta {
-                ci_build_id: Some(format!("build-{}", self.id)),
-                commit: Some(RunMetaCommit {
-                    branch: Some(self.branch),
-                    author_name: self.author,
-                    ..RunMetaCommit::default()
-                }),
-                ..RunMeta::default()
-            }),
-            run_id: self.id,
-            project_id: self.project,
-            created_at: self.created_at,
-            completion_state: completion,
-            status,
-            tags: self.tags,
-            specs: self.specs,
-            cancellation: None,
-            deleted_at: None,
-            duration_ms: None,
-            groups: Vec::new(),
-            previous_run_id: None,
-            pw_last_run: None,
-            timeout: None,
-        });
+        let ci_build_id = format!("build-{}", self.id);
+        let run = FakeRun::from(
+            Run::new(completion, self.created_at, self.project, self.id, status)
+                .with_groups(Vec::new())
+                .with_meta(
+                    RunMeta::new().with_ci_build_id(ci_build_id).with_commit(
+                        RunMetaCommit::new()
+                            .set_author_name(self.author)
+                            .with_branch(self.branch),
+                    ),
+                )
+                .with_specs(self.specs)
+                .with_tags(self.tags),
+        );
         match self.github {
             Some((id, attempt)) => run.with_github(id, attempt),
             None => run,

@@ -90,15 +90,12 @@ impl FakeRun {
                 (0..failures).map(move |test| test_id(file, test))
             })
             .collect::<Vec<_>>();
-        RunPwLastRun {
-            status: if failed_tests.is_empty() {
-                "passed"
-            } else {
-                "failed"
-            }
-            .to_owned(),
-            failed_tests,
-        }
+        let status = if failed_tests.is_empty() {
+            "passed"
+        } else {
+            "failed"
+        };
+        RunPwLastRun::new(failed_tests, status)
     }
 }
 
@@ -256,11 +253,12 @@ impl Store {
         }
         run.status = RunStatus::Cancelled;
         run.completion_state = RunCompletionState::Cancelled;
-        run.cancellation = Some(RunCancellation {
-            cancelled_at: Some(at),
-            cancelled_by: Some(by.to_owned()),
-            reason: Some("Cancelled through the REST API".to_owned()),
-        });
+        run.cancellation = Some(
+            RunCancellation::new()
+                .with_cancelled_at(at)
+                .with_cancelled_by(by.to_owned())
+                .with_reason("Cancelled through the REST API".to_owned()),
+        );
         Ok(())
     }
 

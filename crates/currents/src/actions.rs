@@ -7,15 +7,11 @@ use currents_api::{
         UpdateAction,
     },
     types::{
-        Action, ActionStatus, CreateActionRequest, RuleAction, RuleActionTag, RuleMatcher,
-        UpdateActionRequest,
+        Action, CreateActionRequest, RuleAction, RuleActionTag, RuleMatcher, UpdateActionRequest,
     },
 };
 
-use crate::{
-    ActionId, Client, Error, ProjectId, Received, ValidationError, projects::check_search,
-    query::Query,
-};
+use crate::{ActionId, Client, Error, ProjectId, Received, ValidationError, query::Query};
 
 /// The Actions operations of a [`Client`].
 #[derive(Debug, Clone, Copy)]
@@ -92,26 +88,6 @@ impl<'a> Actions<'a> {
         self.client
             .fetch(&DisableAction::new(action.as_str()))
             .await
-    }
-}
-
-impl Query<'_, ListActions> {
-    /// Only actions in one of these states.
-    pub fn status(self, statuses: impl IntoIterator<Item = ActionStatus>) -> Self {
-        self.with(|request| {
-            request.status.extend(statuses);
-            Ok(())
-        })
-    }
-
-    /// Only actions whose name contains this text.
-    pub fn search(self, text: impl Into<String>) -> Self {
-        self.with(|request| {
-            let text = text.into();
-            check_search(&text, ListActions::SEARCH_MAX_LENGTH)?;
-            request.search = Some(text);
-            Ok(())
-        })
     }
 }
 

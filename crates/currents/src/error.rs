@@ -3,9 +3,12 @@
 //! Display is one short line with no response body and never the API key; the underlying
 //! cause, where there is one, is in [`std::error::Error::source`].
 
-use std::{fmt, time::Duration};
+use std::{borrow::Cow, fmt, time::Duration};
 
-use currents_api::{operations::Operation, types::RunStatus};
+use currents_api::{
+    operations::{Operation, ParamError},
+    types::RunStatus,
+};
 
 use crate::ResponseMeta;
 
@@ -15,7 +18,7 @@ use crate::ResponseMeta;
 /// `branch filter 'release /x': character ' ' at position 8 is not allowed`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
-    subject: &'static str,
+    subject: Cow<'static, str>,
     value: String,
     rule: String,
 }
@@ -27,15 +30,16 @@ impl ValidationError {
         rule: impl Into<String>,
     ) -> Self {
         ValidationError {
-            subject,
+            subject: Cow::Borrowed(subject),
             value: value.into(),
             rule: rule.into(),
         }
     }
 
-    /// What was validated, such as `run id` or `branch filter`.
-    pub fn subject(&self) -> &'static str {
-        self.subject
+    /// What was validated, such as `run id`, `branch filter` or, for a value the spec's rule
+    /// for a parameter refuses, the parameter's name (`tags[]`).
+    pub fn subject(&self) -> &str {
+        &self.subject
     }
 
     /// The refused value, unchanged.
@@ -46,6 +50,17 @@ impl ValidationError {
     /// The rule the value breaks.
     pub fn rule(&self) -> &str {
         &self.rule
+    }
+}
+
+/// A parameter value the spec's rule refuses, from a generated setter.
+impl From<ParamError> for ValidationError {
+    fn from(error: ParamError) -> Self {
+        ValidationError {
+            subject: Cow::Owned(error.name),
+            value: error.value.unwrap_or_default(),
+            rule: error.reason,
+        }
     }
 }
 

@@ -57,3 +57,10 @@ pub use currents_api::operations::Operation;
 pub use currents_api::types::{Run, RunCompletionState, RunSpec, RunStatus};
 /// One test of an instance, from either form of the answer ([`api::types::Instance::tests`]).
 pub use currents_api::{TestError, TestOutcome};
+
+/// The setters of every operation's optional parameters (one `params` trait per operation,
+/// generated from the spec), so that `client.projects().runs(&project).search("fix")` reads
+/// as a method of the query: `use currents::prelude::*;`.
+pub mod prelude {
+    pub use currents_api::operations::params::*;
+}

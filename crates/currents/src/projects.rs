@@ -10,14 +10,14 @@ use currents_api::{
         ListProjects,
     },
     types::{
-        InsightsResolution, LogicalOperator, Project, RunCompletionState, RunCompletionStateFilter,
-        RunStatus, RunStatusFilter, SortDirection, SpecFileOrder, TestOrder, TestState,
+        LogicalOperator, Project, RunCompletionState, RunCompletionStateFilter, RunStatus,
+        RunStatusFilter, SortDirection, SpecFileOrder, TestOrder,
     },
 };
 
 use crate::{
     Client, Error, ProjectId, Received, ValidationError,
-    input::{check_segment, check_text},
+    input::check_segment,
     query::{Query, check_range},
 };
 
@@ -157,16 +157,6 @@ impl Query<'_, ListProjectRuns> {
             check_open_range(request.date_start, request.date_end)
         })
     }
-
-    /// Only runs whose CI build id or commit message contains this text (case-insensitive).
-    pub fn search(self, text: impl Into<String>) -> Self {
-        self.with(|request| {
-            let text = text.into();
-            check_search(&text, ListProjectRuns::SEARCH_MAX_LENGTH)?;
-            request.search = Some(text);
-            Ok(())
-        })
-    }
 }
 
 fn check_open_range(
@@ -179,54 +169,12 @@ fn check_open_range(
     }
 }
 
-/// A search text: free text of at most the spec's length, counted in characters.
-pub(crate) fn check_search(text: &str, max: usize) -> Result<(), ValidationError> {
-    check_text("search", text)?;
-    let length = text.chars().count();
-    if length > max {
-        return Err(ValidationError::new(
-            "search",
-            text,
-            format!("it is {length} characters long; at most {max} are allowed"),
-        ));
-    }
-    Ok(())
-}
-
-impl Query<'_, GetProjectInsights> {
-    /// The width of the timeline's buckets: an hour, a day (the default) or a week.
-    pub fn resolution(self, resolution: InsightsResolution) -> Self {
-        self.with(|request| {
-            request.resolution = Some(resolution);
-            Ok(())
-        })
-    }
-}
-
 impl Query<'_, GetSpecFiles> {
     /// The metric to order by, and the direction.
     pub fn order(self, order: SpecFileOrder, direction: SortDirection) -> Self {
         self.with(|request| {
             request.order = Some(order);
             request.dir = Some(direction);
-            Ok(())
-        })
-    }
-
-    /// Only spec files whose path contains this text.
-    pub fn spec_name(self, text: impl Into<String>) -> Self {
-        self.with(|request| {
-            let text = text.into();
-            check_text("spec name filter", &text)?;
-            request.spec_name_filter = Some(text);
-            Ok(())
-        })
-    }
-
-    /// Count failed executions in the average duration too.
-    pub fn include_failed_in_duration(self, include: bool) -> Self {
-        self.with(|request| {
-            request.include_failed_in_duration = Some(include);
             Ok(())
         })
     }
@@ -238,50 +186,6 @@ impl Query<'_, GetTestsExplorer> {
         self.with(|request| {
             request.order = Some(order);
             request.dir = Some(direction);
-            Ok(())
-        })
-    }
-
-    /// Only tests of spec files whose path contains this text.
-    pub fn spec(self, text: impl Into<String>) -> Self {
-        self.with(|request| {
-            let text = text.into();
-            check_text("spec filter", &text)?;
-            request.spec = Some(text);
-            Ok(())
-        })
-    }
-
-    /// Only tests whose title contains this text.
-    pub fn title(self, text: impl Into<String>) -> Self {
-        self.with(|request| {
-            let text = text.into();
-            check_text("title filter", &text)?;
-            request.title = Some(text);
-            Ok(())
-        })
-    }
-
-    /// Only tests that ran at least this many times.
-    pub fn min_executions(self, executions: u32) -> Self {
-        self.with(|request| {
-            let minimum = GetTestsExplorer::MIN_EXECUTIONS_MINIMUM;
-            if i64::from(executions) < minimum {
-                return Err(ValidationError::new(
-                    "min executions",
-                    executions.to_string(),
-                    format!("must be at least {minimum}"),
-                ));
-            }
-            request.min_executions = Some(i64::from(executions));
-            Ok(())
-        })
-    }
-
-    /// Only tests that ended in one of these states at least once.
-    pub fn states(self, states: impl IntoIterator<Item = TestState>) -> Self {
-        self.with(|request| {
-            request.test_state.extend(states);
             Ok(())
         })
     }

@@ -2,25 +2,20 @@
 //! returned by [`Query::send`] (or yielded by [`Query::stream`]) before anything is sent.
 
 use chrono::{DateTime, Utc};
-use currents_api::{
-    operations::{
-        GetProjectInsights, GetSpecFiles, GetTestResults, GetTestsExplorer, ListProjectRuns,
-        ListProjects, Request,
-    },
-    types::{ProjectWithCursor, RunFeedItem, SpecFile, TestExplorerItem, TestResult},
-};
+use currents_api::operations::{Paginated, ParamError, Setters, Single};
 
 use crate::{
-    BranchFilter, Client, Error, Received, Tag, ValidationError,
-    input::check_text,
-    pages::{Bounds, DEFAULT_MAX_PAGES, Items, Pages, Paginated, walk},
+    Client, Error, Received, ValidationError,
+    pages::{Bounds, DEFAULT_MAX_PAGES, Items, Pages, walk},
 };
 
 /// A request with its filters, built with setters that never fail:
 /// `client.projects().runs(&project).branch("release/*").status([RunStatus::Failed]).stream()`.
 ///
 /// A list query is walked with [`Query::stream`] (every item) or [`Query::pages`] (page by
-/// page); any other query is sent with [`Query::send`].
+/// page); any other query is sent with [`Query::send`]. The filters of each operation are the
+/// setters of its `params` trait (`ListProjectRunsParams`), which `use currents::prelude::*`
+/// brings into scope: a list takes exactly the filters the spec gives it.
 #[derive(Debug, Clone)]
 #[must_use = "a query does nothing until it is sent or streamed"]
 pub struct Query<'a, R> {
@@ -54,159 +49,54 @@ impl<'a, R> Query<'a, R> {
     }
 }
 
-impl<R: Request> Query<'_, R> {
+impl<R: Single> Query<'_, R> {
     /// Checks every value, then sends the request.
     pub async fn send(self) -> Result<Received<R::Data>, Error> {
         self.client.fetch(&self.request?).await
     }
 }
 
-/// Walks the list a query asks for.
-fn walk_query<R: Paginated>(query: Query<'_, R>) -> Pages<R::Item> {
-    let bounds = Bounds {
-        max_items: query.max_items,
-        max_pages: query.max_pages,
-    };
-    walk(query.client, query.request, bounds)
-}
-
-/// The walking methods of each list query. They are written out per list, rather than once
-/// over the page machinery's trait, so that the trait stays internal.
-macro_rules! list_query {
-    ($($request:ty => $item:ty),* $(,)?) => {$(
-        impl Query<'_, $request> {
-            /// At most this many items in all: the walk stops there, and asks for no more.
-            pub fn limit(mut self, items: usize) -> Self {
-                self.max_items = Some(items);
-                self
-            }
-
-            /// Read at most this many pages ([`DEFAULT_MAX_PAGES`] unless set); a list with
-            /// more stops the walk with
-            /// [`PagingError::PageLimit`](crate::PagingError::PageLimit).
-            pub fn max_pages(mut self, pages: usize) -> Self {
-                self.max_pages = pages.max(1);
-                self
-            }
-
-            /// Every item, page after page, the next page fetched while this one is consumed.
-            pub fn stream(self) -> Items<$item> {
-                walk_query(self).items()
-            }
-
-            /// The pages, for callers who want to see where one ends.
-            pub fn pages(self) -> Pages<$item> {
-                walk_query(self)
-            }
-        }
-    )*};
-}
-
-list_query!(
-    ListProjects => ProjectWithCursor,
-    ListProjectRuns => RunFeedItem,
-    GetSpecFiles => SpecFile,
-    GetTestsExplorer => TestExplorerItem,
-    GetTestResults => TestResult,
-);
-
-/// Requests that filter by run tags, branches, git authors and groups (browsers): the same
-/// setters serve every one of them.
-pub(crate) trait Filters {
-    fn tags(&mut self) -> &mut Vec<String>;
-    fn branches(&mut self) -> &mut Vec<String>;
-    fn authors(&mut self) -> &mut Vec<String>;
-    fn groups(&mut self) -> Option<&mut Vec<String>>;
-}
-
-macro_rules! filters {
-    ($($request:ty => $groups:tt),* $(,)?) => {$(
-        impl Filters for $request {
-            fn tags(&mut self) -> &mut Vec<String> {
-                &mut self.tags
-            }
-            fn branches(&mut self) -> &mut Vec<String> {
-                &mut self.branches
-            }
-            fn authors(&mut self) -> &mut Vec<String> {
-                &mut self.authors
-            }
-            fn groups(&mut self) -> Option<&mut Vec<String>> {
-                filters!(@groups self $groups)
-            }
-        }
-    )*};
-    (@groups $self:ident yes) => { Some(&mut $self.groups) };
-    (@groups $self:ident no) => { None };
-}
-
-filters!(
-    ListProjectRuns => no,
-    GetProjectInsights => yes,
-    GetSpecFiles => yes,
-    GetTestsExplorer => yes,
-    GetTestResults => yes,
-);
-
-#[allow(private_bounds)]
-impl<R: Filters> Query<'_, R> {
-    /// Only runs with these tags (every one of them for a project's runs, unless
-    /// [`any_tag`](Query::any_tag) says otherwise; any of them for metrics).
-    pub fn tags<I: IntoIterator<Item = T>, T: Into<String>>(self, tags: I) -> Self {
-        self.with(|request| {
-            for tag in tags {
-                request.tags().push(Tag::new(tag)?.into());
-            }
-            Ok(())
-        })
+/// The walking methods of a list: a list has no `send`, because its answer is one page of
+/// many; it is walked item by item or page by page.
+impl<R: Paginated> Query<'_, R> {
+    /// At most this many items in all: the walk stops there, and asks for no more.
+    pub fn limit(mut self, items: usize) -> Self {
+        self.max_items = Some(items);
+        self
     }
 
-    /// Only runs on these branches: exact names, or prefixes ending in `*` (`release/*`).
-    pub fn branches<I: IntoIterator<Item = T>, T: Into<String>>(self, branches: I) -> Self {
-        self.with(|request| {
-            for branch in branches {
-                request
-                    .branches()
-                    .push(BranchFilter::new(branch)?.as_str().to_owned());
-            }
-            Ok(())
-        })
+    /// Read at most this many pages ([`DEFAULT_MAX_PAGES`] unless set); a list with more stops
+    /// the walk with [`PagingError::PageLimit`](crate::PagingError::PageLimit).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = pages.max(1);
+        self
     }
 
-    /// Only runs on this branch; see [`branches`](Query::branches).
-    pub fn branch(self, branch: impl Into<String>) -> Self {
-        self.branches([branch])
+    /// Every item, page after page, the next page fetched while this one is consumed.
+    pub fn stream(self) -> Items<R::Item> {
+        self.walk().items()
     }
 
-    /// Only runs whose commit has one of these authors (by name).
-    pub fn authors<I: IntoIterator<Item = T>, T: Into<String>>(self, authors: I) -> Self {
-        self.with(|request| {
-            for author in authors {
-                let author = author.into();
-                check_text("author", &author)?;
-                request.authors().push(author);
-            }
-            Ok(())
-        })
+    /// The pages, for callers who want to see where one ends.
+    pub fn pages(self) -> Pages<R::Item> {
+        self.walk()
     }
 
-    /// Only these groups (browsers or projects of a run); not every list filters by group.
-    pub fn groups<I: IntoIterator<Item = T>, T: Into<String>>(self, groups: I) -> Self {
-        self.with(|request| {
-            for group in groups {
-                let group = group.into();
-                check_text("group", &group)?;
-                let Some(groups) = request.groups() else {
-                    return Err(ValidationError::new(
-                        "group",
-                        group,
-                        "this list does not filter by group",
-                    ));
-                };
-                groups.push(group);
-            }
-            Ok(())
-        })
+    fn walk(self) -> Pages<R::Item> {
+        let bounds = Bounds {
+            max_items: self.max_items,
+            max_pages: self.max_pages,
+        };
+        walk(self.client, self.request, bounds)
+    }
+}
+
+/// The setters the spec gives each operation (the `params` traits of
+/// [`currents_api::operations::params`], in [`crate::prelude`]) set a query's parameters; a
+/// value the spec's rule refuses is kept as the query's error, like any other.
+impl<R> Setters<R> for Query<'_, R> {
+    fn set(self, change: impl FnOnce(&mut R) -> Result<(), ParamError>) -> Self {
+        self.with(|request| change(request).map_err(ValidationError::from))
     }
 }
 

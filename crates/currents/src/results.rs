@@ -5,7 +5,7 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 use currents_api::{
     operations::{GetInstance, GetTestResults, GetTestSignature},
-    types::{Instance, TestSignatureRequest, TestSignatureRequestTestTitle, TestState},
+    types::{Instance, TestSignatureRequest, TestSignatureRequestTestTitle},
 };
 
 use crate::{
@@ -81,11 +81,11 @@ impl<'a> Tests<'a> {
         for part in &title {
             check_text("test title", part)?;
         }
-        let body = TestSignatureRequest {
-            project_id: project.as_str().to_owned(),
-            spec_file_path: spec_file,
-            test_title: TestSignatureRequestTestTitle::Array(title),
-        };
+        let body = TestSignatureRequest::new(
+            project.as_str(),
+            spec_file,
+            TestSignatureRequestTestTitle::Array(title),
+        );
         let reply = self.client.execute(&GetTestSignature::new(body)).await?;
         let response = Box::new(reply.meta());
         let data = reply.received::<GetTestSignature>()?.into_inner();
@@ -97,15 +97,5 @@ impl<'a> Tests<'a> {
             response,
         })?;
         Ok(TestSignature::from_api(signature))
-    }
-}
-
-impl Query<'_, GetTestResults> {
-    /// Only results in one of these states.
-    pub fn states(self, states: impl IntoIterator<Item = TestState>) -> Self {
-        self.with(|request| {
-            request.status.extend(states);
-            Ok(())
-        })
     }
 }

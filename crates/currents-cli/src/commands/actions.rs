@@ -1,5 +1,6 @@
 //! `currents actions ...`: list, show, create, update, delete, enable and disable.
 
+use currents::prelude::*;
 use std::{
     io::{self, Read as _},
     path::Path,

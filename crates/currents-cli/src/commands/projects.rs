@@ -1,5 +1,6 @@
 //! `currents projects ...` and `currents runs list`.
 
+use currents::prelude::*;
 use currents::{
     Client, ProjectId, RunStatus,
     api::types::{ProjectWithCursor, RunFeedItem},

@@ -1,6 +1,7 @@
 //! `currents instances get`, `spec-files`, `tests`, `test-results` and `signature`.
 
 use chrono::Utc;
+use currents::prelude::*;
 use currents::{
     Client, ProjectId, Query, TestSignature,
     api::{
@@ -187,7 +188,7 @@ pub(super) async fn tests(client: &Client, args: TestsArgs, output: Output) -> R
         query = query.order(TestOrder::from(order.as_str()), direction(ascending));
     }
     if let Some(min) = args.min_executions {
-        query = query.min_executions(min);
+        query = query.min_executions(i64::from(min));
     }
     if let Some(limit) = limit {
         query = query.limit(limit);

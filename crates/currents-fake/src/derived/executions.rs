@@ -166,22 +166,18 @@ mod tests {
     #[test]
     fn counts_become_stable_tests() {
         let run = RunFixture::new("r1").project("p").build().run;
-        let spec = RunSpec {
-            spec: Some("tests/a.spec.ts".into()),
-            results: Some(RunSpecResults {
-                stats: Some(RunSpecResultsStats {
-                    tests: Some(4),
-                    failures: Some(1),
-                    passes: Some(2),
-                    pending: Some(1),
-                    duration: Some(400),
-                    ..RunSpecResultsStats::default()
-                }),
-                flaky: Some(1),
-                ..RunSpecResults::default()
-            }),
-            ..RunSpec::default()
-        };
+        let spec = RunSpec::new()
+            .with_results(
+                RunSpecResults::new().with_flaky(1).with_stats(
+                    RunSpecResultsStats::new()
+                        .with_duration(400)
+                        .with_failures(1)
+                        .with_passes(2)
+                        .with_pending(1)
+                        .with_tests(4),
+                ),
+            )
+            .with_spec("tests/a.spec.ts");
         let tests = tests_of(&run, &spec);
         let states = tests.iter().map(|t| t.state.clone()).collect::<Vec<_>>();
         assert_eq!(

@@ -148,27 +148,29 @@ pub(crate) fn spec_files<'a>(
     }
     let mut list = files
         .into_iter()
-        .map(|(path, tally)| SpecFile {
-            signature: Some(format!(
-                "{:016x}",
-                fnv1a(&format!("{}\u{0}{path}", tally.project))
-            )),
-            metrics: Some(SpecFileMetrics {
-                avg_duration: Some(ratio(
-                    tally.durations.iter().sum(),
-                    tally.durations.len() as i64,
-                )),
-                failed_executions: Some(tally.failed),
-                failure_rate: Some(ratio(tally.failed, tally.overall)),
-                flake_rate: Some(ratio(tally.flaky, tally.overall)),
-                flaky_executions: Some(tally.flaky),
-                fully_reported: Some(tally.reported),
-                overall_executions: Some(tally.overall),
-                suite_size: Some(tally.suite),
-                timeout_executions: Some(tally.timeouts),
-                timeout_rate: Some(ratio(tally.timeouts, tally.overall)),
-            }),
-            spec: Some(path),
+        .map(|(path, tally)| {
+            SpecFile::new()
+                .with_metrics(
+                    SpecFileMetrics::new()
+                        .with_avg_duration(ratio(
+                            tally.durations.iter().sum(),
+                            tally.durations.len() as i64,
+                        ))
+                        .with_failed_executions(tally.failed)
+                        .with_failure_rate(ratio(tally.failed, tally.overall))
+                        .with_flake_rate(ratio(tally.flaky, tally.overall))
+                        .with_flaky_executions(tally.flaky)
+                        .with_fully_reported(tally.reported)
+                        .with_overall_executions(tally.overall)
+                        .with_suite_size(tally.suite)
+                        .with_timeout_executions(tally.timeouts)
+                        .with_timeout_rate(ratio(tally.timeouts, tally.overall)),
+                )
+                .with_signature(format!(
+                    "{:016x}",
+                    fnv1a(&format!("{}\u{0}{path}", tally.project))
+                ))
+                .with_spec(path)
         })
         .collect::<Vec<_>>();
     let metric = |file: &SpecFile| -> f64 {
@@ -264,26 +266,26 @@ pub(crate) fn tests_explorer<'a>(
                 tally.executions.iter().map(|t| t.duration_ms).sum(),
                 executions,
             );
-            TestExplorerItem {
-                title: Some(tally.title),
-                signature: Some(signature),
-                spec: Some(tally.spec),
-                metrics: Some(TestExplorerItemMetrics {
-                    executions: Some(executions),
-                    failures: Some(failures),
-                    ignored: Some(count(TestState::Pending) + count(TestState::Skipped)),
-                    passes: Some(count(TestState::Passed)),
-                    flaky: Some(flaky),
-                    flakiness_rate: Some(ratio(flaky, executions)),
-                    failure_rate: Some(ratio(failures, executions)),
-                    avg_duration_ms: Some(avg),
-                    flakiness_volume: Some(flaky as f64 * avg),
-                    failure_volume: Some(failures as f64 * avg),
-                    duration_volume: Some(executions as f64 * avg),
-                }),
-                latest_tag: Some(tally.latest.tags.clone()),
-                last_seen: Some(tally.latest.created_at),
-            }
+            TestExplorerItem::new()
+                .with_last_seen(tally.latest.created_at)
+                .with_latest_tag(tally.latest.tags.clone())
+                .with_metrics(
+                    TestExplorerItemMetrics::new()
+                        .with_avg_duration_ms(avg)
+                        .with_duration_volume(executions as f64 * avg)
+                        .with_executions(executions)
+                        .with_failure_rate(ratio(failures, executions))
+                        .with_failure_volume(failures as f64 * avg)
+                        .with_failures(failures)
+                        .with_flakiness_rate(ratio(flaky, executions))
+                        .with_flakiness_volume(flaky as f64 * avg)
+                        .with_flaky(flaky)
+                        .with_ignored(count(TestState::Pending) + count(TestState::Skipped))
+                        .with_passes(count(TestState::Passed)),
+                )
+                .with_signature(signature)
+                .with_spec(tally.spec)
+                .with_title(tally.title)
         })
         .collect::<Vec<_>>();
     let order = order.unwrap_or(&TestOrder::Title);
@@ -334,14 +336,13 @@ pub(crate) fn run_metrics<'a>(
         .clone()
         .filter_map(|run| run.duration_ms)
         .collect::<Vec<_>>();
-    let mut tests = TestMetrics {
-        total: Some(0),
-        failed: Some(0),
-        passed: Some(0),
-        pending: Some(0),
-        skipped: Some(0),
-        flaky: Some(0),
-    };
+    let mut tests = TestMetrics::new()
+        .with_failed(0)
+        .with_flaky(0)
+        .with_passed(0)
+        .with_pending(0)
+        .with_skipped(0)
+        .with_total(0);
     for run in runs.clone() {
         for spec in &run.specs {
             for test in tests_of(run, spec) {
@@ -359,21 +360,20 @@ pub(crate) fn run_metrics<'a>(
             }
         }
     }
-    let runs = RunMetrics {
-        total: Some(total),
-        cancelled: Some(count(|run| {
+    let runs = RunMetrics::new()
+        .with_avg_duration_seconds(ratio(durations.iter().sum(), durations.len() as i64) / 1000.0)
+        .with_avg_success_rate(ratio(passed, completed))
+        .with_cancelled(count(|run| {
             run.completion_state == RunCompletionState::Cancelled
-        })),
-        timeouts: Some(count(|run| {
+        }))
+        .with_completed(completed)
+        .with_failed(count(|run| run.status == RunStatus::Failed))
+        .with_non_fully_reported(total - completed)
+        .with_passed(passed)
+        .with_timeouts(count(|run| {
             run.completion_state == RunCompletionState::TimedOut
-        })),
-        completed: Some(completed),
-        failed: Some(count(|run| run.status == RunStatus::Failed)),
-        passed: Some(passed),
-        non_fully_reported: Some(total - completed),
-        avg_duration_seconds: Some(ratio(durations.iter().sum(), durations.len() as i64) / 1000.0),
-        avg_success_rate: Some(ratio(passed, completed)),
-    };
+        }))
+        .with_total(total);
     (runs, tests)
 }
 

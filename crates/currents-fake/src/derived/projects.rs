@@ -12,16 +12,16 @@ pub(crate) fn projects<'a>(
 ) -> BTreeMap<String, Project> {
     let mut projects = given.clone();
     for run in runs {
-        let project = projects
-            .entry(run.project_id.clone())
-            .or_insert_with(|| Project {
-                project_id: run.project_id.clone(),
-                name: run.project_id.clone(),
-                created_at: run.created_at,
-                default_branch_name: Some("main".into()),
-                fail_fast: Some(false),
-                inactivity_timeout_seconds: Some(3_600),
-            });
+        let project = projects.entry(run.project_id.clone()).or_insert_with(|| {
+            Project::new(
+                run.created_at,
+                run.project_id.clone(),
+                run.project_id.clone(),
+            )
+            .with_default_branch_name("main")
+            .with_fail_fast(false)
+            .with_inactivity_timeout_seconds(3_600)
+        });
         if !given.contains_key(&run.project_id) && run.created_at < project.created_at {
             project.created_at = run.created_at;
         }

@@ -16,13 +16,7 @@ use super::success;
 use crate::{routes::Answer, server::App};
 
 fn one(operation: Operation, action: Action) -> Answer {
-    success(
-        operation,
-        ActionResponse {
-            status: ResponseStatus::Ok,
-            data: action,
-        },
-    )
+    success(operation, ActionResponse::new(action, ResponseStatus::Ok))
 }
 
 pub(crate) fn list(app: &App, request: ListActions) -> Answer {
@@ -36,10 +30,7 @@ pub(crate) fn list(app: &App, request: ListActions) -> Answer {
     );
     success(
         Operation::ListActions,
-        ActionsListResponse {
-            status: ResponseStatus::Ok,
-            data: actions,
-        },
+        ActionsListResponse::new(actions, ResponseStatus::Ok),
     )
 }
 
@@ -71,13 +62,10 @@ pub(crate) fn delete(app: &App, request: DeleteAction) -> Answer {
         .archive(&request.action_id, Utc::now())?;
     success(
         Operation::DeleteAction,
-        ActionDeleteResponse {
-            status: ResponseStatus::Ok,
-            data: ActionDeleteResponseData {
-                action_id: request.action_id,
-                archived: true,
-            },
-        },
+        ActionDeleteResponse::new(
+            ActionDeleteResponseData::new(request.action_id, true),
+            ResponseStatus::Ok,
+        ),
     )
 }
 

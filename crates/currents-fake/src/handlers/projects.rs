@@ -48,23 +48,17 @@ pub(crate) fn list(app: &App, request: ListProjects, fault: Option<PageFault>) -
     let data = page
         .items
         .into_iter()
-        .map(|(cursor, project)| ProjectWithCursor {
-            cursor: Some(cursor),
-            created_at: project.created_at,
-            default_branch_name: project.default_branch_name,
-            fail_fast: project.fail_fast,
-            inactivity_timeout_seconds: project.inactivity_timeout_seconds,
-            name: project.name,
-            project_id: project.project_id,
+        .map(|(cursor, project)| {
+            ProjectWithCursor::new(project.created_at, project.name, project.project_id)
+                .with_cursor(cursor)
+                .set_default_branch_name(project.default_branch_name)
+                .set_fail_fast(project.fail_fast)
+                .set_inactivity_timeout_seconds(project.inactivity_timeout_seconds)
         })
-        .collect();
+        .collect::<Vec<_>>();
     success(
         Operation::ListProjects,
-        ProjectsListResponse {
-            status: ResponseStatus::Ok,
-            has_more: page.has_more,
-            data,
-        },
+        ProjectsListResponse::new(data, page.has_more, ResponseStatus::Ok),
     )
 }
 
@@ -75,10 +69,7 @@ pub(crate) fn get(app: &App, request: GetProject) -> Answer {
         .ok_or_else(|| ApiError::not_found("project not found", &request.project_id))?;
     success(
         Operation::GetProject,
-        ProjectResponse {
-            status: ResponseStatus::Ok,
-            data: project,
-        },
+        ProjectResponse::new(project, ResponseStatus::Ok),
     )
 }
 
@@ -133,36 +124,36 @@ pub(crate) fn insights(app: &App, request: GetProjectInsights) -> Answer {
         .into_iter()
         .map(|(start, runs)| {
             let (runs, tests) = run_metrics(runs.into_iter());
-            let value = ProjectInsightsResponseDataResultsTimelineItemValue {
-                runs: Some(runs),
-                tests: Some(tests),
-            };
+            let value = ProjectInsightsResponseDataResultsTimelineItemValue::new()
+                .with_runs(runs)
+                .with_tests(tests);
             [(
                 start.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 value,
             )]
             .into_iter()
-            .collect()
+            .collect::<std::collections::HashMap<_, _>>()
         })
-        .collect();
+        .collect::<Vec<_>>();
     success(
         Operation::GetProjectInsights,
-        ProjectInsightsResponse {
-            status: ResponseStatus::Ok,
-            data: ProjectInsightsResponseData {
-                project_id: Some(scope.project_id.clone()),
-                org_id: Some("fake-org".into()),
-                date_start: Some(request.date_start),
-                date_end: Some(request.date_end),
-                resolution: Some(resolution.to_string()),
-                results: Some(ProjectInsightsResponseDataResults {
-                    overall: Some(ProjectInsightsResponseDataResultsOverall {
-                        runs: Some(overall_runs),
-                        tests: Some(overall_tests),
-                    }),
-                    timeline,
-                }),
-            },
-        },
+        ProjectInsightsResponse::new(
+            ProjectInsightsResponseData::new()
+                .with_date_end(request.date_end)
+                .with_date_start(request.date_start)
+                .with_org_id("fake-org")
+                .with_project_id(scope.project_id.clone())
+                .with_resolution(resolution.to_string())
+                .with_results(
+                    ProjectInsightsResponseDataResults::new()
+                        .with_overall(
+                            ProjectInsightsResponseDataResultsOverall::new()
+                                .with_runs(overall_runs)
+                                .with_tests(overall_tests),
+                        )
+                        .with_timeline(timeline),
+                ),
+            ResponseStatus::Ok,
+        ),
     )
 }

@@ -42,106 +42,101 @@ pub(crate) fn instance(app: &App, request: GetInstance) -> Answer {
     };
     success(
         Operation::GetInstance,
-        InstanceResponse {
-            status: ResponseStatus::Ok,
-            data,
-        },
+        InstanceResponse::new(data, ResponseStatus::Ok),
     )
 }
 
 /// The instance as the docs describe it: each test with its state, error and attempts.
 fn documented_instance(run: &Run, spec: &RunSpec, tests: &[TestExecution]) -> Instance {
-    let results = spec.results.as_ref().map(|results| InstanceResults {
-        exception: results.exception.clone(),
-        flaky: results.flaky,
-        stats: Some(instance_stats(spec, tests)),
-        tests: tests
-            .iter()
-            .map(|test| InstanceTest {
-                attempts: attempts(spec, test),
-                display_error: test.error.clone(),
-                state: Some(test.state.clone()),
-                test_id: Some(test.test_id.clone()),
-                title: test.title.clone(),
-                ..InstanceTest::default()
-            })
-            .collect(),
-        ..InstanceResults::default()
+    let results = spec.results.as_ref().map(|results| {
+        InstanceResults::new()
+            .set_exception(results.exception.clone())
+            .set_flaky(results.flaky)
+            .with_stats(instance_stats(spec, tests))
+            .with_tests(
+                tests
+                    .iter()
+                    .map(|test| {
+                        InstanceTest::new()
+                            .with_attempts(attempts(spec, test))
+                            .set_display_error(test.error.clone())
+                            .with_state(test.state.clone())
+                            .with_test_id(test.test_id.clone())
+                            .with_title(test.title.clone())
+                    })
+                    .collect::<Vec<_>>(),
+            )
     });
-    Instance {
-        completed_at: spec.completed_at,
-        results,
-        ..instance_of(run, spec)
-    }
+    instance_of(run, spec)
+        .set_completed_at(spec.completed_at)
+        .set_results(results)
 }
 
 /// The instance as production answers it: each test in the compact form (`_s`, `_f`), its
 /// detail in `testResults`, and no `completedAt`, `exception` or `flaky`.
 fn production_instance(run: &Run, spec: &RunSpec, tests: &[TestExecution]) -> Instance {
-    let results = spec.results.as_ref().map(|_| InstanceResults {
-        stats: Some(instance_stats(spec, tests)),
-        tests: tests
-            .iter()
-            .map(|test| InstanceTest {
-                s: Some(test.state.clone()),
-                f: Some(test.flaky),
-                test_id: Some(test.test_id.clone()),
-                group_id: spec.group_id.clone(),
-                spec: spec.spec.clone(),
-                title: test.title.clone(),
-                original_title: test.title.clone(),
-                start_time: test.started_at,
-                end_time: test.ended_at(),
-                duration: Some(test.duration_ms),
-                ..InstanceTest::default()
-            })
-            .collect(),
-        ..InstanceResults::default()
+    let results = spec.results.as_ref().map(|_| {
+        InstanceResults::new()
+            .with_stats(instance_stats(spec, tests))
+            .with_tests(
+                tests
+                    .iter()
+                    .map(|test| {
+                        InstanceTest::new()
+                            .with_duration(test.duration_ms)
+                            .set_end_time(test.ended_at())
+                            .with_f(test.flaky)
+                            .set_group_id(spec.group_id.clone())
+                            .with_original_title(test.title.clone())
+                            .with_s(test.state.clone())
+                            .set_spec(spec.spec.clone())
+                            .set_start_time(test.started_at)
+                            .with_test_id(test.test_id.clone())
+                            .with_title(test.title.clone())
+                    })
+                    .collect::<Vec<_>>(),
+            )
     });
     let test_results = tests
         .iter()
         .map(|test| {
-            let result = InstanceTestResult {
-                state: Some(test.state.clone()),
-                is_flaky: Some(test.flaky),
-                display_error: test.error.clone(),
-                duration: Some(test.duration_ms),
-                start_time: test.started_at,
-                end_time: test.ended_at(),
-                record_id: Some(format!("{}-record", test.test_id)),
-                attempts: attempts(spec, test),
-            };
+            let result = InstanceTestResult::new()
+                .with_attempts(attempts(spec, test))
+                .set_display_error(test.error.clone())
+                .with_duration(test.duration_ms)
+                .set_end_time(test.ended_at())
+                .with_is_flaky(test.flaky)
+                .with_record_id(format!("{}-record", test.test_id))
+                .set_start_time(test.started_at)
+                .with_state(test.state.clone());
             (test.test_id.clone(), result)
         })
-        .collect();
+        .collect::<std::collections::HashMap<_, _>>();
     let framework = run
         .meta
         .as_ref()
         .and_then(|meta| meta.framework.as_ref())
-        .map(|framework| InstanceFramework {
-            type_: framework.type_.clone().or_else(|| framework.name.clone()),
-            version: framework.version.clone(),
-            client_version: framework.client_version.clone(),
+        .map(|framework| {
+            InstanceFramework::new()
+                .set_client_version(framework.client_version.clone())
+                .set_type_(framework.type_.clone().or_else(|| framework.name.clone()))
+                .set_version(framework.version.clone())
         });
-    Instance {
-        results,
-        test_results,
-        framework,
-        ..instance_of(run, spec)
-    }
+    instance_of(run, spec)
+        .set_framework(framework)
+        .set_results(results)
+        .with_test_results(test_results)
 }
 
 /// What both forms say of the instance itself.
 fn instance_of(run: &Run, spec: &RunSpec) -> Instance {
-    Instance {
-        instance_id: spec.instance_id.clone(),
-        run_id: Some(run.run_id.clone()),
-        group_id: spec.group_id.clone(),
-        spec: spec.spec.clone(),
-        machine_id: spec.machine_id.clone(),
-        claimed_at: spec.claimed_at,
-        ..Instance::default()
-    }
+    Instance::new()
+        .set_claimed_at(spec.claimed_at)
+        .set_group_id(spec.group_id.clone())
+        .set_instance_id(spec.instance_id.clone())
+        .set_machine_id(spec.machine_id.clone())
+        .with_run_id(run.run_id.clone())
+        .set_spec(spec.spec.clone())
 }
 
 fn instance_stats(spec: &RunSpec, tests: &[TestExecution]) -> InstanceResultsStats {
@@ -154,19 +149,18 @@ fn instance_stats(spec: &RunSpec, tests: &[TestExecution]) -> InstanceResultsSta
         .iter()
         .map(|test| test.attempts().len() - 1)
         .sum::<usize>();
-    InstanceResultsStats {
-        tests: stats.tests,
-        passes: stats.passes,
-        failures: stats.failures,
-        pending: stats.pending,
-        skipped: stats.skipped,
-        overall: stats.tests,
-        flaky: Some(tests.iter().filter(|test| test.flaky).count() as i64),
-        retries: Some(retries as i64),
-        wall_clock_started_at: stats.wall_clock_started_at,
-        wall_clock_ended_at: stats.wall_clock_ended_at,
-        wall_clock_duration: stats.wall_clock_duration,
-    }
+    InstanceResultsStats::new()
+        .set_failures(stats.failures)
+        .with_flaky(tests.iter().filter(|test| test.flaky).count() as i64)
+        .set_overall(stats.tests)
+        .set_passes(stats.passes)
+        .set_pending(stats.pending)
+        .with_retries(retries as i64)
+        .set_skipped(stats.skipped)
+        .set_tests(stats.tests)
+        .set_wall_clock_duration(stats.wall_clock_duration)
+        .set_wall_clock_ended_at(stats.wall_clock_ended_at)
+        .set_wall_clock_started_at(stats.wall_clock_started_at)
 }
 
 fn attempts(spec: &RunSpec, test: &TestExecution) -> Vec<InstanceTestAttempt> {
@@ -174,20 +168,19 @@ fn attempts(spec: &RunSpec, test: &TestExecution) -> Vec<InstanceTestAttempt> {
     test.attempts()
         .into_iter()
         .enumerate()
-        .map(|(index, attempt)| InstanceTestAttempt {
-            attempt_id: Some(format!("{}-{index}", test.test_id)),
-            state: Some(attempt.state),
-            raw_status: None,
-            worker_index: Some(0),
-            parallel_index: Some(0),
-            wall_clock_started_at: attempt.started_at,
-            wall_clock_duration: Some(attempt.duration_ms),
-            video_timestamp: None,
-            error: attempt.error.map(|message| InstanceTestError {
-                stack: Some(format!("{message}\n    at {path}:1:1")),
-                message: Some(message),
-                ..InstanceTestError::default()
-            }),
+        .map(|(index, attempt)| {
+            InstanceTestAttempt::new()
+                .with_attempt_id(format!("{}-{index}", test.test_id))
+                .set_error(attempt.error.map(|message| {
+                    InstanceTestError::new()
+                        .with_stack(format!("{message}\n    at {path}:1:1"))
+                        .with_message(message)
+                }))
+                .with_parallel_index(0)
+                .with_state(attempt.state)
+                .with_wall_clock_duration(attempt.duration_ms)
+                .set_wall_clock_started_at(attempt.started_at)
+                .with_worker_index(0)
         })
         .collect()
 }
@@ -215,17 +208,16 @@ pub(crate) fn spec_files_page(
     );
     success(
         Operation::GetSpecFiles,
-        SpecFilesResponse {
-            status: ResponseStatus::Ok,
-            data: SpecFilesResponseData {
-                list: page.items,
-                total: Some(page.total as i64),
-                next_page: Some(match page.next_page {
+        SpecFilesResponse::new(
+            SpecFilesResponseData::new()
+                .with_list(page.items)
+                .with_next_page(match page.next_page {
                     Some(next) => SpecFilesResponseDataNextPage::Integer(next),
                     None => SpecFilesResponseDataNextPage::Boolean(false),
-                }),
-            },
-        },
+                })
+                .with_total(page.total as i64),
+            ResponseStatus::Ok,
+        ),
     )
 }
 
@@ -253,18 +245,17 @@ pub(crate) fn tests_page(app: &App, request: GetTestsExplorer, fault: Option<Pag
     );
     success(
         Operation::GetTestsExplorer,
-        TestsExplorerResponse {
-            status: ResponseStatus::Ok,
-            data: TestsExplorerResponseData {
-                count: Some(page.items.len() as i64),
-                list: page.items,
-                total: Some(page.total as i64),
-                next_page: Some(match page.next_page {
+        TestsExplorerResponse::new(
+            TestsExplorerResponseData::new()
+                .with_count(page.items.len() as i64)
+                .with_list(page.items)
+                .with_next_page(match page.next_page {
                     Some(next) => TestsExplorerResponseDataNextPage::Integer(next),
                     None => TestsExplorerResponseDataNextPage::Boolean(false),
-                }),
-            },
-        },
+                })
+                .with_total(page.total as i64),
+            ResponseStatus::Ok,
+        ),
     )
 }
 
@@ -311,49 +302,49 @@ pub(crate) fn test_results(app: &App, request: GetTestResults, fault: Option<Pag
                 );
                 found.push((
                     place,
-                    TestResult {
-                        cursor: None,
-                        signature: Some(test.signature),
-                        framework: run
-                            .meta
-                            .as_ref()
-                            .and_then(|meta| meta.framework.as_ref())
-                            .and_then(|framework| framework.name.clone()),
-                        created_at: test.started_at.or(Some(run.created_at)),
-                        project_id: Some(run.project_id.clone()),
-                        group_id: spec.group_id.clone(),
-                        run_id: Some(run.run_id.clone()),
-                        instance_id: spec.instance_id.clone(),
-                        spec: spec.spec.clone(),
-                        machine_id: spec.machine_id.clone(),
-                        tags: run.tags.clone(),
-                        title: test.title,
-                        test_id: Some(test.test_id.clone()),
-                        display_error: test.error.clone(),
-                        commit: commit.map(|commit| TestResultCommit {
-                            branch: commit.branch.clone(),
-                            author_email: commit.author_email.clone(),
-                            author_name: commit.author_name.clone(),
-                            sha: commit.sha.clone(),
-                            message: commit.message.clone(),
-                        }),
-                        duration: Some(test.duration_ms),
-                        flaky: Some(test.flaky),
-                        expected_status: Some("passed".into()),
-                        attempts: vec![TestResultAttemptsItem {
-                            attempt_id: Some(format!("{}-0", test.test_id)),
-                            state: Some(test.state.to_string()),
-                            error: test.error.map(|message| TestResultAttemptsItemError {
-                                message: Some(message),
-                                stack: None,
-                                location: serde_json::Map::new(),
-                            }),
-                            started_at: test.started_at,
-                            duration: Some(test.duration_ms),
-                        }],
-                        annotations: None,
-                        status: Some(test.state),
-                    },
+                    TestResult::new()
+                        .with_attempts(vec![
+                            TestResultAttemptsItem::new()
+                                .with_attempt_id(format!("{}-0", test.test_id))
+                                .with_duration(test.duration_ms)
+                                .set_error(test.error.clone().map(|message| {
+                                    TestResultAttemptsItemError::new()
+                                        .with_location(serde_json::Map::new())
+                                        .with_message(message)
+                                }))
+                                .set_started_at(test.started_at)
+                                .with_state(test.state.to_string()),
+                        ])
+                        .set_commit(commit.map(|commit| {
+                            TestResultCommit::new()
+                                .set_author_email(commit.author_email.clone())
+                                .set_author_name(commit.author_name.clone())
+                                .set_branch(commit.branch.clone())
+                                .set_message(commit.message.clone())
+                                .set_sha(commit.sha.clone())
+                        }))
+                        .set_created_at(test.started_at.or(Some(run.created_at)))
+                        .set_display_error(test.error.clone())
+                        .with_duration(test.duration_ms)
+                        .with_expected_status("passed")
+                        .with_flaky(test.flaky)
+                        .set_framework(
+                            run.meta
+                                .as_ref()
+                                .and_then(|meta| meta.framework.as_ref())
+                                .and_then(|framework| framework.name.clone()),
+                        )
+                        .set_group_id(spec.group_id.clone())
+                        .set_instance_id(spec.instance_id.clone())
+                        .set_machine_id(spec.machine_id.clone())
+                        .with_project_id(run.project_id.clone())
+                        .with_run_id(run.run_id.clone())
+                        .with_signature(test.signature)
+                        .set_spec(spec.spec.clone())
+                        .with_status(test.state)
+                        .with_tags(run.tags.clone())
+                        .with_test_id(test.test_id.clone())
+                        .with_title(test.title),
                 ));
             }
         }
@@ -366,18 +357,14 @@ pub(crate) fn test_results(app: &App, request: GetTestResults, fault: Option<Pag
     let page = cursor_page(&Sorted::new(found), &query, fault)?;
     success(
         Operation::GetTestResults,
-        TestResultsResponse {
-            status: ResponseStatus::Ok,
-            has_more: page.has_more,
-            data: page
-                .items
+        TestResultsResponse::new(
+            page.items
                 .into_iter()
-                .map(|(cursor, result)| TestResult {
-                    cursor: Some(cursor),
-                    ..result
-                })
-                .collect(),
-        },
+                .map(|(cursor, result)| result.with_cursor(cursor))
+                .collect::<Vec<_>>(),
+            page.has_more,
+            ResponseStatus::Ok,
+        ),
     )
 }
 
@@ -393,11 +380,13 @@ pub(crate) fn test_signature(app: &App, request: GetTestSignature) -> Answer {
     };
     success(
         Operation::GetTestSignature,
-        TestSignatureResponse {
-            status: ResponseStatus::Ok,
-            data: TestSignatureResponseData {
-                signature: Some(signature(&body.project_id, &body.spec_file_path, &title)),
-            },
-        },
+        TestSignatureResponse::new(
+            TestSignatureResponseData::new().with_signature(signature(
+                &body.project_id,
+                &body.spec_file_path,
+                &title,
+            )),
+            ResponseStatus::Ok,
+        ),
     )
 }

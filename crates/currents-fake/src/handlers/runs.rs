@@ -55,12 +55,10 @@ pub(crate) fn find_run(app: &App, headers: &HeaderMap, request: FindRun) -> Answ
 
 pub(crate) fn delete_run(app: &App, request: DeleteRun) -> Answer {
     app.store().delete(&request.run_id)?;
-    Ok(Json(RunDeleteResponse {
-        status: ResponseStatus::Ok,
-        data: RunDeleteResponseData {
-            run_id: Some(request.run_id),
-        },
-    })
+    Ok(Json(RunDeleteResponse::new(
+        RunDeleteResponseData::new().with_run_id(request.run_id),
+        ResponseStatus::Ok,
+    ))
     .into_response())
 }
 
@@ -111,13 +109,12 @@ fn attempt_number(attempt: &GithubRunAttempt) -> Result<u64, ApiError> {
 }
 
 fn cancellation(run_id: String, at: DateTime<Utc>) -> Response {
-    Json(RunCancellationResponse {
-        status: ResponseStatus::Ok,
-        data: RunCancellationResponseData {
-            run_id: Some(run_id),
-            cancelled: Some(true),
-            cancelled_at: Some(at),
-        },
-    })
+    Json(RunCancellationResponse::new(
+        RunCancellationResponseData::new()
+            .with_cancelled(true)
+            .with_cancelled_at(at)
+            .with_run_id(run_id),
+        ResponseStatus::Ok,
+    ))
     .into_response()
 }

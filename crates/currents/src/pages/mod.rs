@@ -14,7 +14,6 @@
 //! next, on its way), the ids of the previous page's items, and each cursor it followed (tens
 //! of bytes a page): its memory does not grow with the items of the list.
 
-mod lists;
 mod walk;
 
 use std::{
@@ -25,31 +24,11 @@ use std::{
 };
 
 use futures_util::{Stream, StreamExt as _, TryStreamExt as _, stream::BoxStream};
-use serde::de::DeserializeOwned;
-
-pub(crate) use lists::{Position, Style};
 
 use crate::{Error, Received, ResponseMeta};
 
 /// How many pages a walk reads at most unless told otherwise: 500,000 items at 50 a page.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
-
-/// A list request that can be walked page by page.
-pub(crate) trait Paginated:
-    currents_api::operations::Request + Clone + Send + Sync + 'static
-{
-    /// One item of the list.
-    type Item: DeserializeOwned + Send + 'static;
-    /// How the list pages.
-    const STYLE: Style;
-    /// The largest page size the spec allows.
-    const MAX_LIMIT: i64;
-
-    /// Asks for a page of `limit` items at `position`.
-    fn set_page(&mut self, position: &Position, limit: i64);
-    /// The id that tells an item from the others, to notice one that comes twice.
-    fn key(item: &Self::Item) -> Option<String>;
-}
 
 /// One page of a walk.
 #[derive(Debug)]

@@ -12,10 +12,9 @@ use futures_util::{FutureExt as _, StreamExt as _};
 use serde_json::value::RawValue;
 use tokio::task::JoinHandle;
 
-use super::{
-    Page, Pages, Paginated,
-    lists::{Next, Position, Style, raw_cursor, split},
-};
+use currents_api::operations::{Next, PageStyle, Paginated, Position, raw_cursor};
+
+use super::{Page, Pages};
 use crate::{Client, Error, PagingError, Received, ResponseMeta, ValidationError};
 
 /// How far a walk may go.
@@ -217,7 +216,7 @@ impl<R: Paginated> State<R> {
         next: Next,
     ) -> Result<Option<Position>, PagingError> {
         match (R::STYLE, next) {
-            (Style::Cursor, Next::More(true)) => {
+            (PageStyle::Cursor, Next::More(true)) => {
                 let cursor = items
                     .last()
                     .and_then(|item| raw_cursor(item))
@@ -227,7 +226,7 @@ impl<R: Paginated> State<R> {
                 }
                 Ok(Some(Position::After(cursor)))
             }
-            (Style::Number, Next::Page(Some(page))) => {
+            (PageStyle::Number, Next::Page(Some(page))) => {
                 if (items.len() as i64) < self.limit {
                     return Err(PagingError::ShortPage {
                         page: self.page_number,
@@ -259,7 +258,7 @@ impl<R: Paginated> State<R> {
                 return Err(reply.into_error());
             }
             let status = reply.status.as_u16();
-            let (items, next) = split::<R>(&reply.body).map_err(|source| Error::Decode {
+            let (items, next) = R::split(&reply.body).map_err(|source| Error::Decode {
                 operation: R::OPERATION,
                 status,
                 source,

@@ -4,7 +4,10 @@ use std::num::NonZeroU64;
 
 use currents_api::{
     operations::CancelRunByGithubCi,
-    types::{CancelRunGithubCiRequest, CancelRunGithubCiRequestGithubRunAttempt as Attempt, Text},
+    types::{
+        CancelRunGithubCiRequest, CancelRunGithubCiRequestGithubRunAttempt as Attempt,
+        CancelRunGithubCiRequestGithubRunId, Text,
+    },
 };
 
 use crate::{
@@ -74,20 +77,20 @@ impl<'a> CancelGithubRun<'a> {
         }
         // The checks above are the spec's rules, so these conversions succeed; should the spec
         // tighten a rule, its generated check still refuses the value here, before sending.
-        let body = CancelRunGithubCiRequest {
-            github_run_id: spec_checked("GitHub run id", &self.github_run_id)?,
-            // Currents' GitHub Action sends a string of digits; an integer is what the docs say.
-            github_run_attempt: Attempt::Number(attempt),
-            project_id: self
-                .project
-                .map(|project| spec_checked::<Text>("project id", project.as_str()))
-                .transpose()?,
-            ci_build_id: self
-                .ci_build_id
-                .as_deref()
-                .map(|id| spec_checked::<Text>("ci build id", id))
-                .transpose()?,
-        };
+        // Currents' GitHub Action sends a string of digits; an integer is what the docs say.
+        let mut body = CancelRunGithubCiRequest::new(
+            Attempt::Number(attempt),
+            spec_checked::<CancelRunGithubCiRequestGithubRunId>(
+                "GitHub run id",
+                &self.github_run_id,
+            )?,
+        );
+        if let Some(project) = self.project {
+            body = body.with_project_id(spec_checked::<Text>("project id", project.as_str())?);
+        }
+        if let Some(id) = self.ci_build_id.as_deref() {
+            body = body.with_ci_build_id(spec_checked::<Text>("ci build id", id)?);
+        }
         let reply = self.client.execute(&CancelRunByGithubCi::new(body)).await?;
         cancel_outcome::<CancelRunByGithubCi>(reply, None)
     }

@@ -132,13 +132,14 @@ impl Runs<'_> {
             )
             .into());
         }
-        let body = ResetRunRequest {
-            machine_id: machines
-                .iter()
-                .map(|machine| spec_checked::<Text>("machine id", machine.as_str()))
-                .collect::<Result<_, _>>()?,
-            is_batched_or8n: options.batched_orchestration,
-        };
+        let machine_ids = machines
+            .iter()
+            .map(|machine| spec_checked::<Text>("machine id", machine.as_str()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut body = ResetRunRequest::new(machine_ids);
+        if let Some(batched) = options.batched_orchestration {
+            body = body.with_is_batched_or8n(batched);
+        }
         let request = ResetRun::new(run_id.as_str(), body);
         Ok(self.client.fetch(&request).await?.into_inner())
     }

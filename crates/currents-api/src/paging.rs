@@ -1,0 +1,147 @@
+//! The hand-written half of the generated pagination: the two styles of the spec's lists and
+//! their envelopes, read without decoding the items. The generator implements [`Paginated`]
+//! for each list operation, from its parameters and its answer's schema (the spec model's
+//! `Pagination`), and [`Single`] for every other operation.
+
+use serde::{Deserialize, de::DeserializeOwned};
+use serde_json::value::RawValue;
+
+use crate::wire::Request;
+
+/// How a list goes from one page to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageStyle {
+    /// `starting_after` the last item's `cursor`; the answer's `has_more` says whether to go on.
+    Cursor,
+    /// `page` numbers from 0; the answer's `data.nextPage` is the next one, or `false`.
+    Number,
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Position {
+    /// The first page.
+    First,
+    /// After the item with this cursor (a cursor list).
+    After(String),
+    /// This page number (a page-number list).
+    Page(i64),
+}
+
+/// Where a list goes after a page, as its answer says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Next {
+    /// A cursor list's `has_more`.
+    More(bool),
+    /// A page-number list's `nextPage`: `None` for `false`.
+    Page(Option<i64>),
+}
+
+/// A list operation: its request pages, and its answer is one page.
+pub trait Paginated: Request + Clone + Send + Sync + 'static {
+    /// One item of the list.
+    type Item: DeserializeOwned + Send + 'static;
+    /// How the list pages.
+    const STYLE: PageStyle;
+    /// The largest page size the spec allows (its limit parameter's `maximum`).
+    const MAX_LIMIT: i64;
+
+    /// Asks for a page of `limit` items at `position`.
+    fn set_page(&mut self, position: &Position, limit: i64);
+
+    /// The value that tells an item from the others (the spec's `x-item-key`), to notice one
+    /// that comes twice.
+    fn key(item: &Self::Item) -> Option<String>;
+
+    /// The items of a page's body, as sent, and where the list goes next.
+    fn split(body: &[u8]) -> Result<(Vec<Box<RawValue>>, Next), serde_json::Error> {
+        split(Self::STYLE, body)
+    }
+}
+
+/// An operation whose answer is one value, not a page of a list.
+pub trait Single: Request {}
+
+/// An item's key, whether its field is required or optional.
+pub trait ItemKey {
+    /// The key as text, if the item has one.
+    fn item_key(&self) -> Option<String>;
+}
+
+impl ItemKey for String {
+    fn item_key(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl ItemKey for Option<String> {
+    fn item_key(&self) -> Option<String> {
+        self.clone()
+    }
+}
+
+/// `nextPage`: a page number, or `false` at the end.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NextPage {
+    Number(i64),
+    End(bool),
+}
+
+/// The envelope of a cursor list's answer.
+#[derive(Deserialize)]
+struct CursorEnvelope {
+    has_more: bool,
+    #[serde(default)]
+    data: Vec<Box<RawValue>>,
+}
+
+/// The envelope of a page-number list's answer.
+#[derive(Deserialize)]
+struct NumberEnvelope {
+    data: NumberData,
+}
+
+#[derive(Deserialize)]
+struct NumberData {
+    // An empty list may be left out, as the spec does not require it.
+    #[serde(default)]
+    list: Vec<Box<RawValue>>,
+    #[serde(rename = "nextPage")]
+    next_page: Option<NextPage>,
+}
+
+fn split(style: PageStyle, body: &[u8]) -> Result<(Vec<Box<RawValue>>, Next), serde_json::Error> {
+    match style {
+        PageStyle::Cursor => {
+            let envelope: CursorEnvelope = serde_json::from_slice(body)?;
+            Ok((envelope.data, Next::More(envelope.has_more)))
+        }
+        PageStyle::Number => {
+            let envelope: NumberEnvelope = serde_json::from_slice(body)?;
+            // `nextPage: true` names no page to go to, so it ends the walk like `false`.
+            let next = match envelope.data.next_page {
+                Some(NextPage::Number(page)) => Some(page),
+                Some(NextPage::End(ended)) => {
+                    let _ = ended;
+                    None
+                }
+                None => None,
+            };
+            Ok((envelope.data.list, Next::Page(next)))
+        }
+    }
+}
+
+/// The cursor of a cursor list's item, read from its JSON without decoding the rest, so that
+/// the next page can be asked for before this one is decoded.
+pub fn raw_cursor(item: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Cursor {
+        cursor: Option<String>,
+    }
+    serde_json::from_str::<Cursor>(item.get()).ok()?.cursor
+}

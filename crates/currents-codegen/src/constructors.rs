@@ -1,0 +1,153 @@
+//! Generated structs that survive additive changes: each is `#[non_exhaustive]`, so a field
+//! the spec adds breaks no caller's struct expression or pattern, and each gets a constructor
+//! for its required fields (in the order the struct declares them) and a `with_` setter for
+//! every field (`set_` takes an `Option`), which is how code outside `currents-api` builds
+//! or changes one: `CreateActionRequest::new(action, matcher, name).with_description("...")`.
+
+use quote::{format_ident, quote};
+
+/// Marks every struct with named fields in the `types` module `#[non_exhaustive]` and gives it
+/// a constructor and setters.
+pub(crate) fn add_to_types_module(file: &mut syn::File) -> Result<(), syn::Error> {
+    let Some(items) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|c| &mut c.1)
+        }
+        _ => None,
+    }) else {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "progenitor emitted no `types` module",
+        ));
+    };
+    let mut impls = Vec::new();
+    for item in items.iter_mut() {
+        let syn::Item::Struct(structure) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &structure.fields else {
+            continue;
+        };
+        structure.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        impls.push(constructor(&structure.ident, fields));
+    }
+    for tokens in impls {
+        items.push(syn::parse2(tokens)?);
+    }
+    Ok(())
+}
+
+fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> proc_macro2::TokenStream {
+    let mut arguments = Vec::new();
+    let mut values = Vec::new();
+    let mut setters = Vec::new();
+    let mut required_names = Vec::new();
+    for field in &fields.named {
+        let name = field.ident.as_ref().expect("named fields have names");
+        let ty = &field.ty;
+        if let Some(inner) = option_inner(ty) {
+            values.push(quote!(#name: ::std::option::Option::None));
+            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
+            let doc = format!("Sets `{name}`.");
+            let unset = format_ident!("set_{}", name.to_string().trim_start_matches("r#"));
+            let unset_doc = format!("Sets `{name}`, or clears it with `None`.");
+            setters.push(quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                    self.#name = ::std::option::Option::Some(value.into());
+                    self
+                }
+
+                #[doc = #unset_doc]
+                #[must_use]
+                pub fn #unset(mut self, value: ::std::option::Option<#inner>) -> Self {
+                    self.#name = value;
+                    self
+                }
+            });
+        } else if has_serde_default(field) {
+            values.push(quote!(#name: ::std::default::Default::default()));
+            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
+            let doc = format!("Sets `{name}`.");
+            setters.push(quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#name = value.into();
+                    self
+                }
+            });
+        } else {
+            arguments.push(quote!(#name: impl ::std::convert::Into<#ty>));
+            values.push(quote!(#name: #name.into()));
+            required_names.push(format!("`{name}`"));
+            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
+            let doc = format!("Replaces `{name}`.");
+            setters.push(quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#name = value.into();
+                    self
+                }
+            });
+        }
+    }
+    let new_doc = if required_names.is_empty() {
+        format!("A `{ident}` with no fields set; set them with the `with_` setters.")
+    } else {
+        format!(
+            "A `{ident}` with its required fields ({}); set the others with the `with_` setters.",
+            required_names.join(", ")
+        )
+    };
+    quote! {
+        impl #ident {
+            #[doc = #new_doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new( #( #arguments ),* ) -> Self {
+                Self { #( #values ),* }
+            }
+
+            #( #setters )*
+        }
+    }
+}
+
+/// `T` for a field of type `Option<T>` (however the path to `Option` is written).
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether serde fills the field in when it is absent (`#[serde(default)]`).
+fn has_serde_default(field: &syn::Field) -> bool {
+    field.attrs.iter().any(|attr| {
+        let mut found = false;
+        if attr.path().is_ident("serde") {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("default") {
+                    found = true;
+                }
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+        }
+        found
+    })
+}

@@ -1,0 +1,22 @@
+//! The merged Currents OpenAPI document (`spec/currents.json`) as one typed model.
+//!
+//! Everything that reads the spec reads it here: `currents-codegen` generates the operations
+//! and pagination from [`Spec`], `cargo xtask gen` validates the merged document and compares
+//! it with the committed one through it, and `currents-fake` checks requests and renders
+//! answers with its resolver and alias table. So there is one `$ref` resolver
+//! ([`resolve`]), one JSON-pointer escape ([`pointer`]) and one reading of `x-enum-aliases`
+//! ([`aliases`]), and an OpenAPI feature the API starts to use is taught once.
+
+mod aliases;
+mod model;
+pub mod pointer;
+mod reference;
+
+pub use aliases::{ALIASES, alias_map, aliases, listed_for};
+pub use model::{
+    Answer, Body, ITEM_KEY, Location, Method, Operation, PageStyle, Pagination, Parameter, Segment,
+    Spec, SpecError,
+};
+pub use reference::{
+    Located, all as all_refs, component, reached, resolve, schema_name, target, unresolved,
+};
