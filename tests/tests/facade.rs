@@ -1,5 +1,6 @@
 //! The facade against currents-fake over loopback: every operation and helper.
 
+use currents::prelude::*;
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use currents::{

@@ -8,6 +8,7 @@
 //!   cargo test -p integration-tests --test reliability --test secrets -- --nocapture --test-threads 1
 //! ```
 
+use currents::prelude::*;
 use std::{
     collections::BTreeMap,
     sync::Mutex,

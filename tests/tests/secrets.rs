@@ -4,6 +4,7 @@
 //! subscriber, and tracing caches callsite interest process-wide: other tests hitting the
 //! same callsites on other threads at the same time would make the capture miss events.
 
+use currents::prelude::*;
 use std::{
     io::Write,
     path::PathBuf,

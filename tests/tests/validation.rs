@@ -1,5 +1,6 @@
 //! Invalid input is refused with the rule it breaks, and no request reaches the fake.
 
+use currents::prelude::*;
 use currents::{BranchFilter, Error, MachineId, ProjectId, ResetOptions, RunId, Tag};
 use currents_fake::{FakeServer, RunFixture};
 use integration_tests::{client, run_id};

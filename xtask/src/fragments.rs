@@ -84,8 +84,3 @@ pub(crate) fn is_method(key: &str) -> bool {
         "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
     )
 }
-
-/// Escapes one token of a JSON pointer (RFC 6901).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}

@@ -38,7 +38,8 @@ pub(crate) fn run(root: &Path, mode: Mode, report: Option<&Path>) -> anyhow::Res
 
     let old = previous.unwrap_or(Value::Null);
     let inputs = fragment_merges(root, previous_text.as_deref(), &fragments);
-    let changes = diff::diff(&old, &merged, inputs.as_ref().map(|(a, b)| (a, b)));
+    let changes = diff::diff(&old, &merged, inputs.as_ref().map(|(a, b)| (a, b)))
+        .context("the spec model cannot read one side of the diff")?;
     if let Some(report) = report {
         let markdown = diff::markdown(
             &changes,

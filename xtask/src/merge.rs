@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use currents_spec::pointer::escape;
+
 use crate::{
-    fragments::{Fragment, escape, is_method},
+    fragments::{Fragment, is_method},
     import::PROVENANCE,
 };
 

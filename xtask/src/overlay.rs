@@ -224,7 +224,7 @@ fn remove(document: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
     };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = currents_spec::pointer::unescape(last);
     match document.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.remove(&key);

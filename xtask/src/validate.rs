@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::fragments::{escape, operations};
+use currents_spec::{Operation, Spec};
+
+use crate::fragments::operations;
 
 /// Everything wrong with a merged document, one problem per line.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -21,16 +23,35 @@ pub(crate) fn validate(document: &Value) -> Result<(), Invalid> {
             error.inner()
         ));
     }
-    unresolved_refs(document, document, &mut String::new(), &mut problems);
+    for (pointer, reference) in currents_spec::unresolved(document, document) {
+        problems.push(format!(
+            "{pointer}/$ref: '{reference}' does not resolve within the document"
+        ));
+    }
+    let mut named = true;
     for (path, method, operation) in operations(document) {
-        let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+        if operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_none()
+        {
             problems.push(format!(
                 "{} {path} has no operationId",
                 method.to_uppercase()
             ));
-            continue;
-        };
-        problems.extend(mixed_responses(document, id, operation));
+            named = false;
+        }
+    }
+    // The model reads operations that have their ids; it reports what else it cannot read.
+    if named {
+        match Spec::read(document) {
+            Ok(spec) => {
+                for operation in spec.operations() {
+                    problems.extend(mixed_responses(operation));
+                }
+            }
+            Err(error) => problems.push(error.to_string()),
+        }
     }
     if problems.is_empty() {
         Ok(())
@@ -39,56 +60,16 @@ pub(crate) fn validate(document: &Value) -> Result<(), Invalid> {
     }
 }
 
-fn unresolved_refs(
-    document: &Value,
-    node: &Value,
-    pointer: &mut String,
-    problems: &mut Vec<String>,
-) {
-    let len = pointer.len();
-    match node {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                let resolves = reference
-                    .strip_prefix('#')
-                    .is_some_and(|target| document.pointer(target).is_some());
-                if !resolves {
-                    problems.push(format!(
-                        "{pointer}/$ref: '{reference}' does not resolve within the document"
-                    ));
-                }
-            }
-            for (key, child) in map {
-                pointer.push('/');
-                pointer.push_str(&escape(key));
-                unresolved_refs(document, child, pointer, problems);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                pointer.push_str(&format!("/{index}"));
-                unresolved_refs(document, child, pointer, problems);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// progenitor 0.15 gives each operation one success type and one error type, and asserts
 /// (panicking in the build script) when the responses of either group disagree. This names
 /// the operation and the statuses instead.
-fn mixed_responses(document: &Value, id: &str, operation: &Value) -> Vec<String> {
+fn mixed_responses(operation: &Operation<'_>) -> Vec<String> {
+    let id = &operation.id;
     let mut successes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (status, response) in operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let body = response_body(document, response);
+    for answer in &operation.answers {
+        let status = answer.status.as_str();
+        let body = response_body(answer.at.value);
         let first_digit = status.chars().next();
         if status == "default" || matches!(first_digit, Some('2')) || status == "101" {
             successes.entry(body.clone()).or_default().push(status);
@@ -116,14 +97,7 @@ fn mixed_responses(document: &Value, id: &str, operation: &Value) -> Vec<String>
 
 /// What a response decodes to, as progenitor sees it: its JSON schema, no content, or a body
 /// that is not JSON.
-fn response_body(document: &Value, response: &Value) -> String {
-    let response = match response.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix('#')
-            .and_then(|target| document.pointer(target))
-            .unwrap_or(response),
-        None => response,
-    };
+fn response_body(response: &Value) -> String {
     let Some(content) = response
         .get("content")
         .and_then(Value::as_object)

@@ -6,7 +6,8 @@
 //!   after it), their conversions and the spec's limits on them;
 //! - `open-enums`: every open enum, with its spellings, aliases and conversions;
 //! - `types-shared`: the types that belong to no one schema (titled strings, `error`);
-//! - `operations-<operation>`: an operation's request type and its `Request` impl;
+//! - `operations-<operation>`: an operation's request type, its `Request` impl, its
+//!   pagination (`Paginated`, or `Single` for one answer) and its `params` setters;
 //! - `operations`: the operation table (`Operation`) and what every request shares;
 //! - `servers`: the spec's server URLs.
 //!
@@ -31,6 +32,8 @@ const MAX_LINES: usize = 2_500;
 enum Module {
     Types,
     Operations,
+    /// The `params` module of `operations`: a setters trait per operation.
+    Params,
     Servers,
     /// Items outside the modules: the limits, as constants on the types.
     File,
@@ -98,6 +101,20 @@ fn subject(item: &Item) -> Option<String> {
     }
 }
 
+/// The operation a `params` item is for: `ListProjectRuns` for the trait
+/// `ListProjectRunsParams` and for its blanket impl.
+fn params_of(item: &Item) -> Option<String> {
+    let name = match item {
+        Item::Trait(item) => item.ident.to_string(),
+        Item::Impl(item) => {
+            let (path, _) = item.trait_.as_ref()?;
+            path.segments.last()?.ident.to_string()
+        }
+        _ => return None,
+    };
+    name.strip_suffix("Params").map(str::to_owned)
+}
+
 /// The names of the open enums: the enums with an `Unknown` variant.
 fn open_enums(items: &[Item]) -> Vec<String> {
     items
@@ -115,6 +132,12 @@ fn area(module: Module, item: &Item, names: &Names, open: &[String]) -> String {
     let subject = subject(item);
     match module {
         Module::Servers => "servers".into(),
+        Module::Params => match params_of(item) {
+            Some(name) if names.operations.contains(&name) => {
+                format!("operations-{}", name.to_snake_case())
+            }
+            _ => "operations".into(),
+        },
         Module::Operations => match subject {
             Some(name) if names.operations.contains(&name) => {
                 format!("operations-{}", name.to_snake_case())
@@ -151,7 +174,16 @@ fn areas(code: &str) -> BTreeMap<String, String> {
                     other => panic!("an unexpected module `{other}` in the generated code"),
                 };
                 let (_, items) = module.content.expect("generated modules are inline");
-                modules.push((which, items));
+                for item in items {
+                    match item {
+                        // Each `params` trait is its operation's: it goes with its request.
+                        Item::Mod(params) if params.ident == "params" => {
+                            let (_, items) = params.content.expect("generated modules are inline");
+                            modules.push((Module::Params, items));
+                        }
+                        item => modules.push((which, vec![item])),
+                    }
+                }
             }
             item => modules.push((Module::File, vec![item])),
         }

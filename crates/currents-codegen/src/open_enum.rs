@@ -25,8 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::{Error, TYPES_PATH};
 
-/// The extension that declares other spellings of an enum's values.
-pub const ALIASES: &str = "x-enum-aliases";
+pub use currents_spec::ALIASES;
 
 /// The extension that keeps an enum closed: a tag that tells the variants of a `oneOf`
 /// apart must match exactly, and the union stays open through a catch-all variant instead.
@@ -156,13 +155,7 @@ impl OpenEnum {
 
     /// Other spellings, as (alias, listed value), in the order the schema gives them.
     fn aliases(&self) -> Vec<(&str, &str)> {
-        self.extensions
-            .get(ALIASES)
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(alias, listed)| (alias.as_str(), listed.as_str().unwrap_or_default()))
-            .collect()
+        currents_spec::aliases_in(&self.extensions)
     }
 
     fn tokens(&self) -> Result<TokenStream, Error> {
@@ -408,18 +401,16 @@ pub fn find_open_enums(document: &Value) -> Result<Vec<OpenEnum>, Error> {
     let mut taken: Vec<String> = Vec::new();
     for open_enum in &mut merged {
         // A component of its own names the type; then a `title`; then the places it is used.
-        let component =
-            open_enum
-                .pointers
-                .iter()
-                .find_map(|pointer| match from_pointer(pointer).as_slice() {
-                    [components, schemas, name]
-                        if components == "components" && schemas == "schemas" =>
-                    {
-                        Some(name.to_upper_camel_case())
-                    }
-                    _ => None,
-                });
+        let component = open_enum.pointers.iter().find_map(|pointer| {
+            match currents_spec::pointer::tokens(pointer).as_slice() {
+                [components, schemas, name]
+                    if components == "components" && schemas == "schemas" =>
+                {
+                    Some(name.to_upper_camel_case())
+                }
+                _ => None,
+            }
+        });
         let title = open_enum.pointers.iter().find_map(|pointer| {
             document
                 .pointer(pointer)
@@ -484,7 +475,7 @@ fn walk<'a>(node: &'a Value, pointer: &mut Vec<String>, found: &mut Vec<(String,
                 && map.get("enum").is_some_and(Value::is_array)
                 && map.get(CLOSED) != Some(&Value::Bool(true));
             if is_string_enum {
-                found.push((to_pointer(pointer), node));
+                found.push((currents_spec::pointer::from_tokens(pointer), node));
             }
             for (key, child) in map {
                 if !NOT_SCHEMAS.contains(&key.as_str()) {
@@ -537,13 +528,13 @@ fn open_enum_at(document: &Value, pointer: &str, schema: &Value) -> OpenEnum {
 /// Names a schema location: the component (or the operation, for inline schemas under
 /// `paths`) followed by each property on the way down, and `Item` for array items.
 fn type_name_at(document: &Value, pointer: &str) -> String {
-    let tokens = from_pointer(pointer);
+    let tokens = currents_spec::pointer::tokens(pointer);
     let tokens_all = tokens.clone();
     let (base, rest) = match tokens.as_slice() {
         [first, _, name, rest @ ..] if first == "components" => (name.clone(), rest),
         [first, path, method, rest @ ..] if first == "paths" => {
             let operation_id = document
-                .pointer(&to_pointer(&tokens[..3]))
+                .pointer(&currents_spec::pointer::from_tokens(&tokens[..3]))
                 .and_then(|operation| operation.get("operationId"))
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("{method} {path}"), str::to_owned);
@@ -562,7 +553,7 @@ fn type_name_at(document: &Value, pointer: &str) -> String {
                 if let Some(index) = tokens.next() {
                     at.push(index.clone());
                     let parameter_name = document
-                        .pointer(&to_pointer(&at))
+                        .pointer(&currents_spec::pointer::from_tokens(&at))
                         .and_then(|parameter| parameter.get("name"))
                         .and_then(Value::as_str)
                         .unwrap_or_default();
@@ -619,21 +610,6 @@ fn split_words(name: &str) -> Vec<&str> {
         .chain([name.len()])
         .collect::<Vec<_>>();
     starts.windows(2).map(|w| &name[w[0]..w[1]]).collect()
-}
-
-fn to_pointer(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .map(|token| format!("/{}", token.replace('~', "~0").replace('/', "~1")))
-        .collect()
-}
-
-fn from_pointer(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
-        .collect()
 }
 
 #[cfg(test)]

@@ -707,7 +707,9 @@ fn params_tokens(op: &Operation) -> Option<TokenStream> {
         "The optional parameters of `{}` ([`{ident}`]), one setter each.",
         op.id
     );
-    let setters = settable.iter().map(|parameter| setter_tokens(parameter));
+    let setters = settable
+        .iter()
+        .map(|parameter| setter_tokens(ident, parameter));
     Some(quote! {
         #[doc = #trait_doc]
         pub trait #trait_ident: Setters<#ident> {
@@ -718,7 +720,7 @@ fn params_tokens(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn setter_tokens(parameter: &Parameter) -> TokenStream {
+fn setter_tokens(request: &syn::Ident, parameter: &Parameter) -> TokenStream {
     let Parameter {
         name,
         field,
@@ -728,26 +730,67 @@ fn setter_tokens(parameter: &Parameter) -> TokenStream {
         ..
     } = parameter;
     let rules = &parameter.value_schema;
+    // The rules are the request type's constants (see `limits::consts`), named once.
+    let limit = |keyword: &str, suffix: &str| {
+        rules.get(keyword).map(|_| {
+            let infix = if *list { "_ITEM" } else { "" };
+            let name = format_ident!(
+                "{}{infix}_{suffix}",
+                field
+                    .to_string()
+                    .trim_start_matches("r#")
+                    .to_shouty_snake_case()
+            );
+            quote!(::std::option::Option::Some(#request::#name))
+        })
+    };
+    let none = || quote!(::std::option::Option::None);
     let check = match kind {
         Kind::Text => {
-            let pattern = match rules.get("pattern").and_then(Value::as_str) {
-                Some(pattern) => quote! {{
-                    static PATTERN: crate::rules::Pattern = ::std::sync::LazyLock::new(|| {
-                        ::regress::Regex::new(#pattern).expect("the generator compiled this pattern")
-                    });
-                    ::std::option::Option::Some((#pattern, &PATTERN))
-                }},
-                None => quote!(::std::option::Option::None),
-            };
-            let min = optional_usize(rules.get("minLength"));
-            let max = optional_usize(rules.get("maxLength"));
-            quote!(crate::rules::check_text(#name, &value, #pattern, #min, #max)?;)
+            let (min, max) = (
+                limit("minLength", "MIN_LENGTH"),
+                limit("maxLength", "MAX_LENGTH"),
+            );
+            let pattern = limit("pattern", "PATTERN");
+            if pattern.is_none() && min.is_none() && max.is_none() {
+                quote!()
+            } else {
+                let (pattern_static, pattern) = match pattern {
+                    Some(_) => {
+                        let source = format_ident!(
+                            "{}{}_PATTERN",
+                            field
+                                .to_string()
+                                .trim_start_matches("r#")
+                                .to_shouty_snake_case(),
+                            if *list { "_ITEM" } else { "" }
+                        );
+                        (
+                            quote! {
+                                static PATTERN: crate::rules::Pattern = ::std::sync::LazyLock::new(|| {
+                                    ::regress::Regex::new(#request::#source)
+                                        .expect("the generator compiled this pattern")
+                                });
+                            },
+                            quote!(::std::option::Option::Some((#request::#source, &PATTERN))),
+                        )
+                    }
+                    None => (quote!(), none()),
+                };
+                let (min, max) = (min.unwrap_or_else(none), max.unwrap_or_else(none));
+                quote! {
+                    #pattern_static
+                    crate::rules::check_text(#name, &value, #pattern, #min, #max)?;
+                }
+            }
         }
-        Kind::Integer => {
-            let min = optional_i64(rules.get("minimum"));
-            let max = optional_i64(rules.get("maximum"));
-            quote!(crate::rules::check_number(#name, value, #min, #max)?;)
-        }
+        Kind::Integer => match (limit("minimum", "MINIMUM"), limit("maximum", "MAXIMUM")) {
+            (None, None) => quote!(),
+            (min, max) => {
+                let (min, max) = (min.unwrap_or_else(none), max.unwrap_or_else(none));
+                quote!(crate::rules::check_number(#name, value, #min, #max)?;)
+            }
+        },
         Kind::Other => quote!(),
     };
     let doc = format!(
@@ -791,23 +834,6 @@ fn setter_tokens(parameter: &Parameter) -> TokenStream {
                 })
             }
         }
-    }
-}
-
-fn optional_usize(value: Option<&Value>) -> TokenStream {
-    match value.and_then(Value::as_u64) {
-        Some(value) => {
-            let value = value as usize;
-            quote!(::std::option::Option::Some(#value))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn optional_i64(value: Option<&Value>) -> TokenStream {
-    match value.and_then(Value::as_i64) {
-        Some(value) => quote!(::std::option::Option::Some(#value)),
-        None => quote!(::std::option::Option::None),
     }
 }
 

@@ -8,12 +8,13 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 use currents_api::operations::Operation;
+use currents_spec::{Location as SpecLocation, Spec};
 use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::{
     ApiError,
-    schema::{resolve, spec_as_json_schema, validator},
+    schema::{spec_as_json_schema, validator},
 };
 
 /// Checks one request of `operation` against the spec.
@@ -168,60 +169,40 @@ fn first_error(validator: &Validator, instance: &Value) -> Option<String> {
 
 /// The rules of every operation, read from the spec once.
 static RULES: LazyLock<HashMap<String, Rules>> = LazyLock::new(|| {
-    let spec = spec_as_json_schema();
-    let mut rules = HashMap::new();
-    for item in spec["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-    {
-        let shared = item["parameters"].as_array().cloned().unwrap_or_default();
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            let Some(id) = operation["operationId"].as_str() else {
-                continue;
-            };
-            if method == "parameters" {
-                continue;
-            }
-            let parameters = shared
+    let spec = Spec::read(spec_as_json_schema()).expect("xtask gen validated the spec");
+    spec.operations()
+        .iter()
+        .map(|operation| {
+            let parameters = operation
+                .parameters
                 .iter()
-                .chain(operation["parameters"].as_array().into_iter().flatten())
-                .filter_map(|parameter| self::parameter(resolve(parameter)))
+                .filter_map(self::parameter)
                 .collect();
-            let body = resolve(&operation["requestBody"]);
-            let body = body["content"]["application/json"]["schema"]
-                .is_object()
-                .then(|| Body {
-                    required: body["required"] == Value::Bool(true),
-                    validator: validator(&body["content"]["application/json"]["schema"]),
-                });
-            rules.insert(id.to_owned(), Rules { parameters, body });
-        }
-    }
-    rules
+            let body = operation.body.as_ref().and_then(|body| {
+                Some(Body {
+                    required: body.required,
+                    validator: validator(body.schema?),
+                })
+            });
+            (operation.id.clone(), Rules { parameters, body })
+        })
+        .collect()
 });
 
-fn parameter(parameter: &Value) -> Option<Parameter> {
-    let location = match parameter["in"].as_str()? {
-        "path" => Location::Path,
-        "query" => Location::Query,
+fn parameter(parameter: &currents_spec::Parameter<'_>) -> Option<Parameter> {
+    let location = match parameter.location {
+        SpecLocation::Path => Location::Path,
+        SpecLocation::Query => Location::Query,
         _ => return None,
     };
-    let schema = &parameter["schema"];
-    let resolved = resolve(schema);
-    let array = json_type(resolved) == "array";
-    let kind = if array {
-        json_type(resolve(&resolved["items"]))
-    } else {
-        json_type(resolved)
-    };
+    let (_, value) = parameter.value_schema();
     Some(Parameter {
-        name: parameter["name"].as_str()?.to_owned(),
+        name: parameter.name.clone(),
         location,
-        required: parameter["required"] == Value::Bool(true),
-        kind: kind.to_owned(),
-        array,
-        validator: validator(schema),
+        required: parameter.required,
+        kind: json_type(value.value).to_owned(),
+        array: parameter.items.is_some(),
+        validator: validator(parameter.schema_ref),
     })
 }
 

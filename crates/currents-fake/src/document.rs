@@ -7,10 +7,6 @@ use serde_json::{Map, Value};
 
 use crate::schema::resolve;
 
-/// The extension with which the spec declares other spellings of an enum's values (the
-/// generator's `x-enum-aliases`): `{"FAILED": "failed"}` maps production's spelling to the docs'.
-const ALIASES: &str = "x-enum-aliases";
-
 /// The spelling of the enum values the fake answers with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Spelling {
@@ -73,10 +69,8 @@ pub(crate) fn render(
                 .collect(),
         ),
         Value::String(value) if spelling == Spelling::Documented => {
-            let listed = schema
-                .get(ALIASES)
-                .and_then(|aliases| aliases.get(&value))
-                .and_then(Value::as_str);
+            // The spec's alias table maps production's spelling to the docs'.
+            let listed = currents_spec::listed_for(schema, &value);
             Value::String(listed.map_or(value, str::to_owned))
         }
         other => other,

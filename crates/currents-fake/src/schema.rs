@@ -46,17 +46,7 @@ pub fn validator(schema: &Value) -> Validator {
 
 /// Follows a local `$ref` (`#/components/...`) to what it names; anything else is returned as is.
 pub fn resolve(node: &Value) -> &Value {
-    let mut node = node;
-    // A chain of references ends within the spec: `xtask gen` checks that each one resolves.
-    while let Some(target) = node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-        .and_then(|pointer| spec_as_json_schema().pointer(pointer))
-    {
-        node = target;
-    }
-    node
+    currents_spec::resolve(spec_as_json_schema(), "", node).value
 }
 
 fn nullable_to_null_type(node: &mut Value) {

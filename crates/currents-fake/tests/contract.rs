@@ -24,12 +24,9 @@ fn response_validator(spec: &Value, operation_id: &str, status: StatusCode) -> O
         .flat_map(|item| item.as_object().into_iter().flatten())
         .map(|(_, operation)| operation)
         .find(|operation| operation["operationId"] == operation_id)?;
-    let mut response = &operation["responses"][status.as_str()];
-    if let Some(reference) = response["$ref"].as_str() {
-        response = spec.pointer(&reference[1..])?;
-    }
+    let response = currents_spec::resolve(spec, "", &operation["responses"][status.as_str()]);
     Some(validator(
-        &response["content"]["application/json"]["schema"],
+        &response.value["content"]["application/json"]["schema"],
     ))
 }
 

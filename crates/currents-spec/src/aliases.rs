@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The extension that declares other spellings of an enum's values.
 pub const ALIASES: &str = "x-enum-aliases";
@@ -15,6 +15,11 @@ pub const ALIASES: &str = "x-enum-aliases";
 /// A schema's aliases: each other spelling and the listed value it stands for, in the order
 /// the schema gives them. A value that is not a string stands for nothing and is left out.
 pub fn aliases(schema: &Value) -> Vec<(&str, &str)> {
+    schema.as_object().map(aliases_in).unwrap_or_default()
+}
+
+/// The aliases among a schema's keys (or its `x-` extensions alone).
+pub fn aliases_in(schema: &Map<String, Value>) -> Vec<(&str, &str)> {
     schema
         .get(ALIASES)
         .and_then(Value::as_object)

@@ -12,7 +12,7 @@ mod model;
 pub mod pointer;
 mod reference;
 
-pub use aliases::{ALIASES, alias_map, aliases, listed_for};
+pub use aliases::{ALIASES, alias_map, aliases, aliases_in, listed_for};
 pub use model::{
     Answer, Body, ITEM_KEY, Location, Method, Operation, PageStyle, Pagination, Parameter, Segment,
     Spec, SpecError,

@@ -40,8 +40,8 @@ pub use response_meta::ResponseMeta;
 pub use results::{Instances, Tests};
 pub use retry::RetryPolicy;
 pub use runs::{
-    CancelGithubRun, CancelOutcome, FindRun, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions,
-    ResetReport, Runs, WaitOptions, is_finished,
+    CancelGithubRun, CancelOutcome, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions, ResetReport,
+    Runs, WaitOptions, is_finished,
 };
 pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
 

@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// A request with its filters, built with setters that never fail:
-/// `client.projects().runs(&project).branch("release/*").status([RunStatus::Failed]).stream()`.
+/// `client.projects().runs(&project).branches(["release/*"]).status([RunStatus::Failed]).stream()`.
 ///
 /// A list query is walked with [`Query::stream`] (every item) or [`Query::pages`] (page by
 /// page); any other query is sent with [`Query::send`]. The filters of each operation are the

@@ -43,7 +43,8 @@ pub(crate) fn run(
         (Ok(before), Ok(after)) => Some((before, after)),
         _ => None,
     };
-    let changes = diff(&old, &new, inputs.as_ref().map(|(a, b)| (a, b)));
+    let changes = diff(&old, &new, inputs.as_ref().map(|(a, b)| (a, b)))
+        .context("the spec model cannot read one side of the diff")?;
     if let Some(report) = report {
         let markdown = markdown(
             &changes,

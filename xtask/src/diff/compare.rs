@@ -6,11 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use currents_spec::{ALIASES, Operation, Spec, SpecError, alias_map, pointer::escape};
+
 use super::{Change, Kind, Owner, Side, Source};
-use crate::{
-    fragments::{escape, operations},
-    refs,
-};
+use crate::refs;
 
 /// The keywords whose value is a limit on what a schema accepts.
 const LIMITS: [&str; 7] = [
@@ -22,12 +21,9 @@ const LIMITS: [&str; 7] = [
     "minimum",
     "pattern",
 ];
-/// The extension that declares other spellings of enum values.
-const ALIASES: &str = "x-enum-aliases";
-
-pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
+pub(super) fn changes(old: &Value, new: &Value) -> Result<Vec<Change>, SpecError> {
     let mut found = Vec::new();
-    let (before, after) = (by_id(old), by_id(new));
+    let (before, after) = (by_id(old)?, by_id(new)?);
     for (id, operation) in &after {
         let owner = Owner::Operation(id.clone());
         match before.get(id) {
@@ -35,7 +31,7 @@ pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 owner,
                 &operation.pointer,
                 Kind::OperationAdded {
-                    method: operation.method.to_uppercase(),
+                    method: operation.method.as_str().to_owned(),
                     path: operation.path.clone(),
                 },
             )),
@@ -56,7 +52,7 @@ pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 Owner::Operation(id.clone()),
                 &operation.pointer,
                 Kind::OperationRemoved {
-                    method: operation.method.to_uppercase(),
+                    method: operation.method.as_str().to_owned(),
                     path: operation.path.clone(),
                 },
             ));
@@ -103,7 +99,7 @@ pub(super) fn changes(old: &Value, new: &Value) -> Vec<Change> {
             ));
         }
     }
-    found
+    Ok(found)
 }
 
 fn change(owner: Owner, pointer: &str, kind: Kind) -> Change {
@@ -115,30 +111,13 @@ fn change(owner: Owner, pointer: &str, kind: Kind) -> Change {
     }
 }
 
-/// One operation of a spec, and where it is.
-struct Operation<'a> {
-    path: String,
-    method: String,
-    pointer: String,
-    value: &'a Value,
-}
-
-fn by_id(document: &Value) -> BTreeMap<String, Operation<'_>> {
-    operations(document)
-        .filter_map(|(path, method, value)| {
-            let id = value.get("operationId")?.as_str()?.to_owned();
-            let pointer = format!("/paths/{}/{method}", escape(path));
-            Some((
-                id,
-                Operation {
-                    path: path.to_owned(),
-                    method: method.to_owned(),
-                    pointer,
-                    value,
-                },
-            ))
-        })
-        .collect()
+/// The operations of a spec, by `operationId`, as the spec model reads them.
+fn by_id(document: &Value) -> Result<BTreeMap<String, Operation<'_>>, SpecError> {
+    Ok(Spec::read(document)?
+        .operations()
+        .iter()
+        .map(|operation| (operation.id.clone(), operation.clone()))
+        .collect())
 }
 
 /// Which side each component schema is on: a request's, if any operation sends it (directly
@@ -182,8 +161,8 @@ impl Walk<'_, '_> {
             self.push(
                 &new.pointer,
                 Kind::OperationMoved {
-                    from: format!("{} {}", old.method.to_uppercase(), old.path),
-                    to: format!("{} {}", new.method.to_uppercase(), new.path),
+                    from: format!("{} {}", old.method.as_str(), old.path),
+                    to: format!("{} {}", new.method.as_str(), new.path),
                 },
             );
         }
@@ -201,8 +180,8 @@ impl Walk<'_, '_> {
     }
 
     fn parameters(&mut self, old: &Operation<'_>, new: &Operation<'_>) {
-        let before = parameters(self.old, old);
-        let after = parameters(self.new, new);
+        let before = parameters(old);
+        let after = parameters(new);
         let mut added = Vec::new();
         for (key, (pointer, parameter)) in &after {
             match before.get(key) {
@@ -549,12 +528,7 @@ impl Walk<'_, '_> {
                 );
             }
         }
-        let aliases = |map: &Map<String, Value>| {
-            map.get(ALIASES)
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let aliases = |map: &Map<String, Value>| alias_map(&Value::Object(map.clone()));
         let (before, after) = (aliases(old), aliases(new));
         for (alias, of) in &after {
             if before.get(alias) != Some(of) {
@@ -563,7 +537,7 @@ impl Walk<'_, '_> {
                     Kind::AliasAdded {
                         at: at.to_owned(),
                         alias: alias.clone(),
-                        of: text(of),
+                        of: of.clone(),
                     },
                 );
             }
@@ -659,43 +633,24 @@ impl Walk<'_, '_> {
 }
 
 /// An operation's parameters by (location, name), with their JSON pointers, `$ref`s followed.
-fn parameters<'a>(
-    document: &'a Value,
-    operation: &Operation<'a>,
-) -> BTreeMap<(String, String), (String, &'a Value)> {
-    operation.value["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(index, parameter)| {
-            let (parameter, pointer) = resolve(
-                document,
-                &format!("{}/parameters/{index}", operation.pointer),
-                parameter,
-            );
+fn parameters<'a>(operation: &Operation<'a>) -> BTreeMap<(String, String), (String, &'a Value)> {
+    operation
+        .parameters
+        .iter()
+        .map(|parameter| {
             let key = (
-                parameter["in"].as_str()?.to_owned(),
-                parameter["name"].as_str()?.to_owned(),
+                parameter.location.as_str().to_owned(),
+                parameter.name.clone(),
             );
-            Some((key, (pointer, parameter)))
+            (key, (parameter.at.pointer.clone(), parameter.at.value))
         })
         .collect()
 }
 
-/// Follows a local `$ref`, with the target's pointer; anything else is itself, at `at`.
+/// Follows a local `$ref` with the spec model's resolver: the target, and its pointer.
 fn resolve<'a>(document: &'a Value, at: &str, node: &'a Value) -> (&'a Value, String) {
-    match node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => match document.pointer(pointer) {
-            Some(target) => (target, pointer.to_owned()),
-            None => (node, at.to_owned()),
-        },
-        None => (node, at.to_owned()),
-    }
+    let found = currents_spec::resolve(document, at, node);
+    (found.value, found.pointer)
 }
 
 /// A schema's type as a reader would say it: `string (date-time)`, `Run`, `nothing`.

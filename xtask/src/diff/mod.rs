@@ -174,8 +174,12 @@ pub(crate) enum Kind {
 /// The changes from `old` to `new`, sorted by owner and pointer. `fragments` holds the
 /// fragments-only merges of both sides, where they are known, to tell the overlay's changes
 /// apart.
-pub(crate) fn diff(old: &Value, new: &Value, fragments: Option<(&Value, &Value)>) -> Vec<Change> {
-    let mut changes = compare::changes(old, new);
+pub(crate) fn diff(
+    old: &Value,
+    new: &Value,
+    fragments: Option<(&Value, &Value)>,
+) -> Result<Vec<Change>, currents_spec::SpecError> {
+    let mut changes = compare::changes(old, new)?;
     for change in &mut changes {
         change.source = match fragments {
             None => Source::Unknown,
@@ -191,7 +195,7 @@ pub(crate) fn diff(old: &Value, new: &Value, fragments: Option<(&Value, &Value)>
     }
     changes.sort();
     changes.dedup();
-    changes
+    Ok(changes)
 }
 
 /// How many changes of each class, counting a change listed under several owners once.

@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use serde_json::{Map, Value, json};
 
+use currents_spec::pointer::escape;
+
 use crate::{
     canonical::to_canonical_string,
-    fragments::{self, escape, is_method},
+    fragments::{self, is_method},
     refs,
 };
 
@@ -103,7 +105,7 @@ fn fragment(
         };
         let component = format!("/components/{section}/{name}");
         if let Some(value) = document.pointer(&component) {
-            let name = name.replace("~1", "/").replace("~0", "~");
+            let name = currents_spec::pointer::unescape(name);
             components
                 .entry((*section).to_owned())
                 .or_insert_with(|| Value::Object(Map::new()))

@@ -1,5 +1,6 @@
 //! `currents runs ...`: one function per command.
 
+use currents::prelude::*;
 use std::io::{self, IsTerminal as _};
 
 use currents::{

@@ -7,18 +7,17 @@ mod wait;
 
 use chrono::{DateTime, Utc};
 use currents_api::{
-    operations::{CancelRun, DeleteRun, GetRun, Request},
+    operations::{self, CancelRun, DeleteRun, GetRun, Request},
     types::{Run, RunCancellationResponseData},
 };
 use reqwest::StatusCode;
 
-pub use find::FindRun;
 pub use github::CancelGithubRun;
 pub use reset::{MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions, ResetReport};
 pub use wait::{WaitOptions, is_finished};
 
 use crate::{
-    Client, Error, ProjectId, Received, RunId,
+    Client, Error, ProjectId, Query, Received, RunId,
     transport::{Reply, error_message},
 };
 
@@ -59,8 +58,12 @@ impl<'a> Runs<'a> {
     }
 
     /// Finds the most recent completed run of a project that matches the filters (findRun).
-    pub fn find(&self, project: &ProjectId) -> FindRun<'a> {
-        FindRun::new(self.client, project.clone())
+    ///
+    /// `client.runs().find(&project).branch("release/*").tags(["nightly"]).send()`: the
+    /// filters other than the branch are findRun's parameters (`FindRunParams`, in
+    /// [`prelude`](crate::prelude)).
+    pub fn find(&self, project: &ProjectId) -> Query<'a, operations::FindRun> {
+        Query::new(self.client, Ok(operations::FindRun::new(project.as_str())))
     }
 
     /// Deletes a run and all its data (deleteRun).
