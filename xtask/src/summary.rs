@@ -85,9 +85,8 @@ fn fingerprints(document: &Value) -> BTreeMap<String, (Value, BTreeMap<String, V
             let reached = refs::reached(document, operation)
                 .into_iter()
                 .map(|reference| {
-                    let target = reference
-                        .strip_prefix('#')
-                        .and_then(|p| document.pointer(p))
+                    let target = currents_spec::target(&serde_json::json!({ "$ref": reference }))
+                        .and_then(|pointer| document.pointer(pointer))
                         .cloned()
                         .unwrap_or(Value::Null);
                     (reference, target)

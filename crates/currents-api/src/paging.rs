@@ -18,6 +18,17 @@ pub enum PageStyle {
     Number,
 }
 
+impl PageStyle {
+    /// Where an answer of this style holds its items, as a JSON pointer: `/data` or
+    /// `/data/list`.
+    pub const fn items_pointer(self) -> &'static str {
+        match self {
+            PageStyle::Cursor => "/data",
+            PageStyle::Number => "/data/list",
+        }
+    }
+}
+
 /// Where a page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -9,39 +9,9 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::operations::Operation;
 
-/// An HTTP method the spec uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `PUT`
-    Put,
-    /// `POST`
-    Post,
-    /// `DELETE`
-    Delete,
-    /// `PATCH`
-    Patch,
-}
-
-impl Method {
-    /// The method's name, in upper case.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Patch => "PATCH",
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// An HTTP method the spec uses: the spec model's, so that the generator, the client and the
+/// fake name methods one way.
+pub use currents_spec::Method;
 
 /// One operation's request: its parameters and body, as the spec describes them.
 ///
@@ -314,37 +284,6 @@ impl fmt::Display for ParamError {
 impl std::error::Error for ParamError {}
 
 impl Operation {
-    /// The operation for a method and a path below the base URL (`/runs/r1/cancel`), if the
-    /// spec has one. A template segment `{name}` matches any one segment; where two templates
-    /// match, the one with more fixed segments wins (`/runs/find` over `/runs/{runId}`).
-    pub fn recognize(method: &str, path: &str) -> Option<Operation> {
-        let segments = path
-            .split('/')
-            .filter(|segment| !segment.is_empty())
-            .collect::<Vec<_>>();
-        Operation::ALL
-            .into_iter()
-            .filter(|operation| operation.method().as_str().eq_ignore_ascii_case(method))
-            .filter_map(|operation| {
-                let template = operation
-                    .path()
-                    .split('/')
-                    .filter(|segment| !segment.is_empty())
-                    .collect::<Vec<_>>();
-                let fits = template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(expected, actual)| {
-                        template_param(expected).is_some() || expected == actual
-                    });
-                let fixed = template
-                    .iter()
-                    .filter(|segment| template_param(segment).is_none())
-                    .count();
-                fits.then_some((fixed, operation))
-            })
-            .max_by_key(|(fixed, _)| *fixed)
-            .map(|(_, operation)| operation)
-    }
-
     /// The operation with this `operationId`, compared without regard to case.
     pub fn from_id(id: &str) -> Option<Operation> {
         Operation::ALL

@@ -45,54 +45,40 @@ fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> proc_macro2::To
     for field in &fields.named {
         let name = field.ident.as_ref().expect("named fields have names");
         let ty = &field.ty;
+        let bare = name.to_string().trim_start_matches("r#").to_owned();
+        let with = format_ident!("with_{bare}");
         if let Some(inner) = option_inner(ty) {
             values.push(quote!(#name: ::std::option::Option::None));
-            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
-            let doc = format!("Sets `{name}`.");
-            let unset = format_ident!("set_{}", name.to_string().trim_start_matches("r#"));
-            let unset_doc = format!("Sets `{name}`, or clears it with `None`.");
-            setters.push(quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                    self.#name = ::std::option::Option::Some(value.into());
-                    self
-                }
-
-                #[doc = #unset_doc]
-                #[must_use]
-                pub fn #unset(mut self, value: ::std::option::Option<#inner>) -> Self {
-                    self.#name = value;
-                    self
-                }
-            });
-        } else if has_serde_default(field) {
+            let set = format_ident!("set_{bare}");
+            setters.push(setter(
+                &with,
+                &format!("Sets `{name}`."),
+                quote!(impl ::std::convert::Into<#inner>),
+                quote!(self.#name = ::std::option::Option::Some(value.into())),
+            ));
+            setters.push(setter(
+                &set,
+                &format!("Sets `{name}`, or clears it with `None`."),
+                quote!(::std::option::Option<#inner>),
+                quote!(self.#name = value),
+            ));
+            continue;
+        }
+        let doc = if has_serde_default(field) {
             values.push(quote!(#name: ::std::default::Default::default()));
-            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
-            let doc = format!("Sets `{name}`.");
-            setters.push(quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#name = value.into();
-                    self
-                }
-            });
+            format!("Sets `{name}`.")
         } else {
             arguments.push(quote!(#name: impl ::std::convert::Into<#ty>));
             values.push(quote!(#name: #name.into()));
             required_names.push(format!("`{name}`"));
-            let setter = format_ident!("with_{}", name.to_string().trim_start_matches("r#"));
-            let doc = format!("Replaces `{name}`.");
-            setters.push(quote! {
-                #[doc = #doc]
-                #[must_use]
-                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#name = value.into();
-                    self
-                }
-            });
-        }
+            format!("Replaces `{name}`.")
+        };
+        setters.push(setter(
+            &with,
+            &doc,
+            quote!(impl ::std::convert::Into<#ty>),
+            quote!(self.#name = value.into()),
+        ));
     }
     let new_doc = if required_names.is_empty() {
         format!("A `{ident}` with no fields set; set them with the `with_` setters.")
@@ -114,6 +100,23 @@ fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> proc_macro2::To
             }
 
             #( #setters )*
+        }
+    }
+}
+
+/// A consuming setter: `pub fn with_x(mut self, value: T) -> Self`.
+fn setter(
+    ident: &syn::Ident,
+    doc: &str,
+    takes: proc_macro2::TokenStream,
+    assign: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn #ident(mut self, value: #takes) -> Self {
+            #assign;
+            self
         }
     }
 }

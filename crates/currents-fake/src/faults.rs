@@ -18,7 +18,10 @@ use axum::{
 use flate2::{Compression, write::GzEncoder};
 
 use crate::{
-    ApiError, Operation, outage::Effect, paging::PageFault, routes::operation_of, server::App,
+    ApiError, Operation,
+    outage::Effect,
+    paging::PageFault,
+    server::{App, RecordId},
 };
 
 /// A `Retry-After` value.
@@ -117,11 +120,16 @@ impl FromStr for Fault {
     }
 }
 
-/// Injects the next queued fault of the request's operation, if there is one.
-pub(crate) async fn inject(State(app): State<App>, request: Request, next: Next) -> Response {
-    let Some(operation) = operation_of(request.method().as_str(), request.uri().path()) else {
-        return next.run(request).await;
-    };
+/// Injects the next queued fault of the request's operation, if there is one. Each route has
+/// its own, with the operation it serves; it also names that operation in the request log.
+pub(crate) async fn inject(
+    State((app, operation)): State<(App, Operation)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(id) = request.extensions().get::<RecordId>() {
+        app.attribute(*id, operation);
+    }
     let _in_flight = app.concurrency().enter();
     match app.outage_effect() {
         Effect::Answer(response) => return response,

@@ -10,7 +10,7 @@ use axum::{
 
 use futures_util::StreamExt as _;
 
-use crate::{ApiError, Operation, routes::operation_of, server::App};
+use crate::{ApiError, Operation, server::App};
 
 /// Request bodies above this size are refused with 413 before any handler sees them.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -65,16 +65,18 @@ pub(crate) async fn record_and_authorize(
     request: Request,
     next: Next,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let body = read_capped(body).await;
-    app.record(RecordedRequest {
+    // The route that takes the request names its operation (see `faults::inject`).
+    let id = app.record(RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: redacted(&parts.headers),
         body: body.clone().unwrap_or_default(),
-        operation: operation_of(parts.method.as_str(), parts.uri.path()),
+        operation: None,
     });
+    parts.extensions.insert(id);
     let Ok(body) = body else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

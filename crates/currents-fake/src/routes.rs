@@ -8,6 +8,7 @@ use axum::{
     Extension, Router,
     body::Bytes,
     extract::{Path, RawQuery, Request, State, rejection::PathRejection},
+    handler::Handler as _,
     http::{HeaderMap, StatusCode},
     middleware,
     response::{IntoResponse, Response},
@@ -50,6 +51,11 @@ pub(crate) fn router(app: App) -> Router {
             )
             .unwrap_or_else(IntoResponse::into_response)
         };
+        // The route carries its operation: to its faults, and to the request log.
+        let handler = handler.layer(middleware::from_fn_with_state(
+            (app.clone(), operation),
+            faults::inject,
+        ));
         let route = routes.remove(operation.path()).unwrap_or_default();
         routes.insert(
             operation.path(),
@@ -60,8 +66,7 @@ pub(crate) fn router(app: App) -> Router {
         .into_iter()
         .fold(Router::new(), |router, (path, route)| {
             router.route(path, route)
-        })
-        .route_layer(middleware::from_fn_with_state(app.clone(), faults::inject));
+        });
     Router::new()
         .nest(BASE_PATH, api)
         .fallback(unknown_route)
@@ -72,13 +77,6 @@ pub(crate) fn router(app: App) -> Router {
         ))
         .layer(CompressionLayer::new().gzip(true))
         .with_state(app)
-}
-
-/// The operation a request is for, from its method and its path below the server's root.
-pub(crate) fn operation_of(method: &str, path: &str) -> Option<Operation> {
-    // Inside the router nested at the base path, axum has already stripped it.
-    let path = path.strip_prefix(BASE_PATH).unwrap_or(path);
-    Operation::recognize(method, path)
 }
 
 fn answer(

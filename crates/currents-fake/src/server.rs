@@ -32,8 +32,15 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:4000";
 pub(crate) struct RequestLog {
     keep: bool,
     kept: Vec<RecordedRequest>,
+    /// The id of each kept request, in the same order.
+    ids: Vec<RecordId>,
+    next_id: u64,
     counts: std::collections::HashMap<Option<Operation>, usize>,
 }
+
+/// A recorded request, so that the route that serves it can say which operation it was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecordId(u64);
 
 /// The state shared by every handler.
 #[derive(Debug, Clone)]
@@ -149,11 +156,28 @@ impl App {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn record(&self, request: RecordedRequest) {
+    /// Records a request as it arrives, before any route has taken it: for no operation yet.
+    pub(crate) fn record(&self, request: RecordedRequest) -> RecordId {
         let mut log = self.requests();
+        let id = RecordId(log.next_id);
+        log.next_id += 1;
         *log.counts.entry(request.operation).or_default() += 1;
         if log.keep {
             log.kept.push(request);
+            log.ids.push(id);
+        }
+        id
+    }
+
+    /// The operation of the route that took a recorded request.
+    pub(crate) fn attribute(&self, id: RecordId, operation: Operation) {
+        let mut log = self.requests();
+        if let Some(count) = log.counts.get_mut(&None) {
+            *count = count.saturating_sub(1);
+        }
+        *log.counts.entry(Some(operation)).or_default() += 1;
+        if let Some(index) = log.ids.iter().rposition(|kept| *kept == id) {
+            log.kept[index].operation = Some(operation);
         }
     }
 
@@ -418,6 +442,7 @@ impl FakeServer {
     pub fn clear_requests(&self) {
         let mut log = self.app.requests();
         log.kept.clear();
+        log.ids.clear();
         log.counts.clear();
     }
 

@@ -40,11 +40,22 @@ pub struct Spec<'a> {
 /// An HTTP method an operation can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Method {
+    /// `GET`
     Get,
+    /// `PUT`
     Put,
+    /// `POST`
     Post,
+    /// `DELETE`
     Delete,
+    /// `PATCH`
     Patch,
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Method {
@@ -58,7 +69,7 @@ impl Method {
     ];
 
     /// The key of a path item that holds the operation: `get`.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Method::Get => "get",
             Method::Put => "put",
@@ -68,8 +79,8 @@ impl Method {
         }
     }
 
-    /// The method as HTTP spells it: `GET`.
-    pub fn as_str(self) -> &'static str {
+    /// The method's name, in upper case, as HTTP spells it: `GET`.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
@@ -80,7 +91,7 @@ impl Method {
     }
 
     /// The variant name: `Get`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Method::Get => "Get",
             Method::Put => "Put",

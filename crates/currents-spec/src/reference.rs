@@ -43,10 +43,11 @@ pub fn target(node: &Value) -> Option<&str> {
     node.get("$ref")?.as_str()?.strip_prefix('#')
 }
 
-/// The component a local `$ref` names: `("schemas", "Run")` for `#/components/schemas/Run`.
+/// The component a local `$ref` names, or points into: `("schemas", "Run")` for
+/// `#/components/schemas/Run` and for `#/components/schemas/Run/properties/status`.
 pub fn component(node: &Value) -> Option<(String, String)> {
     match pointer::tokens(target(node)?).as_slice() {
-        [components, section, name] if components == "components" => {
+        [components, section, name, ..] if components == "components" => {
             Some((section.clone(), name.clone()))
         }
         _ => None,

@@ -96,18 +96,13 @@ fn fragment(
         reached.extend(refs::reached(document, &json!({ "$ref": scheme })));
     }
     for reference in reached {
-        let Some(pointer) = reference.strip_prefix('#') else {
+        let Some((section, name)) = currents_spec::component(&json!({ "$ref": reference })) else {
             continue;
         };
-        let tokens = pointer.split('/').skip(1).take(3).collect::<Vec<_>>();
-        let ["components", section, name] = tokens.as_slice() else {
-            continue;
-        };
-        let component = format!("/components/{section}/{name}");
+        let component = currents_spec::pointer::from_tokens(&["components", &section, &name]);
         if let Some(value) = document.pointer(&component) {
-            let name = currents_spec::pointer::unescape(name);
             components
-                .entry((*section).to_owned())
+                .entry(section)
                 .or_insert_with(|| Value::Object(Map::new()))
                 .as_object_mut()
                 .expect("sections are objects")

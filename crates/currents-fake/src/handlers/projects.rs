@@ -4,15 +4,17 @@ use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
 use currents_api::{
-    operations::{GetProject, GetProjectInsights, ListProjectRuns, ListProjects, Operation},
+    operations::{
+        GetProject, GetProjectInsights, ListProjectRuns, ListProjects, Operation, Paginated,
+    },
     types::{
         InsightsResolution, ProjectInsightsResponse, ProjectInsightsResponseData,
         ProjectInsightsResponseDataResults, ProjectInsightsResponseDataResultsOverall,
         ProjectInsightsResponseDataResultsTimelineItemValue, ProjectResponse, ProjectWithCursor,
-        ProjectsListResponse, ResponseStatus,
+        ProjectsListResponse, ResponseStatus, RunsListResponse,
     },
 };
-use serde_json::json;
+use serde_json::Value;
 
 use super::{page_size, success};
 use crate::{
@@ -96,10 +98,19 @@ pub(crate) fn runs(
         .into_iter()
         .map(|(cursor, stored)| app.feed_item(stored, cursor))
         .collect::<Vec<_>>();
-    large_json(
-        headers,
-        &json!({ "status": ResponseStatus::Ok, "has_more": page.has_more, "data": data }),
-    )
+    // The envelope is the generated answer's; the items are the runs as stored and rendered,
+    // with the fields production sends beyond the spec's.
+    let envelope = RunsListResponse::new(Vec::new(), page.has_more, ResponseStatus::Ok);
+    let mut answer = serde_json::to_value(envelope).map_err(|error| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot encode the response: {error}"),
+        )
+    })?;
+    if let Some(items) = answer.pointer_mut(<ListProjectRuns as Paginated>::STYLE.items_pointer()) {
+        *items = Value::Array(data);
+    }
+    large_json(headers, &answer)
 }
 
 pub(crate) fn insights(app: &App, request: GetProjectInsights) -> Answer {
