@@ -35,6 +35,9 @@ pub(crate) fn check_text(
     if let Some((source, pattern)) = pattern
         && pattern.find(value).is_none()
     {
+        if value.is_empty() {
+            return refuse("must not be empty".to_owned());
+        }
         return refuse(match first_outside(source, value) {
             Some((position, c)) => format!(
                 "character {c:?} at position {position} is not allowed (the spec's pattern is {source})"
@@ -92,6 +95,7 @@ mod tests {
                 None,
                 "character '\\u{7}' at position 2 is not allowed",
             ),
+            ("", None, "must not be empty"),
             (
                 "abcd",
                 Some(3),

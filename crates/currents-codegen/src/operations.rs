@@ -411,10 +411,9 @@ fn read_pagination(
             ),
         ));
     }
-    let key = match pagination.key {
-        None => None,
-        Some(key) => Some(format_ident!("{}", key.to_snake_case())),
-    };
+    let key = pagination
+        .key
+        .map(|key| format_ident!("{}", key.to_snake_case()));
     Ok(Paging {
         style: format_ident!(
             "{}",

@@ -4,7 +4,7 @@
 //! and pagination from [`Spec`], `cargo xtask gen` validates the merged document and compares
 //! it with the committed one through it, and `currents-fake` checks requests and renders
 //! answers with its resolver and alias table. So there is one `$ref` resolver
-//! ([`resolve`]), one JSON-pointer escape ([`pointer`]) and one reading of `x-enum-aliases`
+//! ([`resolve`]), one JSON-pointer escape ([`pointer`](mod@pointer)) and one reading of `x-enum-aliases`
 //! ([`aliases`]), and an OpenAPI feature the API starts to use is taught once.
 
 mod aliases;

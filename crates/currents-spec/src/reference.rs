@@ -116,9 +116,9 @@ pub fn unresolved<'a>(document: &Value, node: &'a Value) -> Vec<(String, &'a str
     all(node, "")
         .into_iter()
         .filter(|(_, reference)| {
-            !reference
+            reference
                 .strip_prefix('#')
-                .is_some_and(|target| document.pointer(target).is_some())
+                .is_none_or(|target| document.pointer(target).is_none())
         })
         .collect()
 }

@@ -134,7 +134,7 @@ impl Query<'_, ListProjectRuns> {
         })
     }
 
-    /// Only runs with any of the [`tags`](Query::tags), rather than all of them.
+    /// Only runs with any of the [`tags`](currents_api::operations::params::ListProjectRunsParams::tags), rather than all of them.
     pub fn any_tag(self) -> Self {
         self.with(|request| {
             request.tag_operator = Some(LogicalOperator::Or);
