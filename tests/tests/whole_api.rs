@@ -194,136 +194,94 @@ async fn a_project_s_runs_are_filtered_as_asked() {
 
 #[tokio::test]
 async fn invalid_filters_are_refused_before_anything_is_sent() {
+    type Call<'a> = std::pin::Pin<Box<dyn Future<Output = Result<(), Error>> + 'a>>;
+    /// Walks a list to its end, keeping only whether it failed.
+    fn walk<'a, T: 'a>(items: currents::Items<T>) -> Call<'a> {
+        Box::pin(async move { items.try_collect::<Vec<_>>().await.map(drop) })
+    }
     let fake = fake();
     let client = client(&fake);
     let p = project("p");
-    let refusals = [
-        client
-            .projects()
-            .runs(&p)
-            .status([RunStatus::Cancelled])
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .runs(&p)
-            .branches(["re*lease"])
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .runs(&p)
-            .since(at(10))
-            .until(at(9))
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .runs(&p)
-            .search("x".repeat(201))
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .spec_files(&p, at(10)..at(9))
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client
-            .projects()
-            .tests(&p, at(8)..at(9))
-            .min_executions(0)
-            .stream()
-            .try_collect::<Vec<_>>()
-            .await
-            .map(drop),
-        client.projects().get(&project("a/b")).await.map(drop),
-        client
-            .actions()
-            .update(
-                &ActionId::new("x").expect("valid"),
-                UpdateActionRequest::default(),
-            )
-            .await
-            .map(drop),
-        client
-            .actions()
-            .create(
-                &p,
-                CreateActionRequest::new(
-                    vec![RuleAction::skip()],
-                    RuleMatcher::all([]),
-                    "x".parse::<CreateActionRequestName>()
-                        .expect("a valid name"),
-                ),
-            )
-            .await
-            .map(drop),
-        client
-            .actions()
-            .create(
-                &p,
-                CreateActionRequest::new(
-                    vec![RuleAction::tag((0..11).map(|n| format!("t{n}")))],
-                    RuleMatcher::all([title_contains("a")]),
-                    "x".parse::<CreateActionRequestName>()
-                        .expect("a valid name"),
-                ),
-            )
-            .await
-            .map(drop),
+    let runs = || client.projects().runs(&p);
+    let action = ActionId::new("x").expect("valid");
+    let create = |rules, matcher| {
+        let name = "x"
+            .parse::<CreateActionRequestName>()
+            .expect("a valid name");
+        let actions = client.actions();
+        let p = p.clone();
+        Box::pin(async move {
+            let request = CreateActionRequest::new(rules, matcher, name);
+            actions.create(&p, request).await.map(drop)
+        }) as Call<'_>
+    };
+    // Each call, and what the message it is refused with must say.
+    let cases: Vec<(Call<'_>, &str)> = vec![
+        (
+            walk(runs().status([RunStatus::Cancelled]).stream()),
+            "status filter 'cancelled': a project's runs are filtered by",
+        ),
+        (
+            walk(runs().branches(["re*lease"]).stream()),
+            "branches[] 're*lease': it does not match the spec's pattern ^[!-)+-~]+\\*?$",
+        ),
+        (
+            walk(runs().since(at(10)).until(at(9)).stream()),
+            "must not start after it ends",
+        ),
+        (
+            walk(runs().search("x".repeat(201)).stream()),
+            "it is 201 characters long; at most 200 are allowed",
+        ),
+        (
+            walk(client.projects().spec_files(&p, at(10)..at(9)).stream()),
+            "must not start after it ends",
+        ),
+        (
+            walk(
+                client
+                    .projects()
+                    .tests(&p, at(8)..at(9))
+                    .min_executions(0)
+                    .stream(),
+            ),
+            "min_executions '0': must be at least 1",
+        ),
+        (
+            Box::pin(async { client.projects().get(&project("a/b")).await.map(drop) }),
+            "project id 'a/b': character '/'",
+        ),
+        (
+            Box::pin(async {
+                let update = UpdateActionRequest::default();
+                client.actions().update(&action, update).await.map(drop)
+            }),
+            "action update '{}': must set at least one field",
+        ),
+        (
+            create(vec![RuleAction::skip()], RuleMatcher::all([])),
+            "matcher '[]': needs at least 1 condition",
+        ),
+        (
+            create(
+                vec![RuleAction::tag((0..11).map(|n| format!("t{n}")))],
+                RuleMatcher::all([title_contains("a")]),
+            ),
+            "tag rule 't0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10': adds 11 tags; at most 10 are allowed",
+        ),
     ];
-    let messages = refusals
-        .into_iter()
-        .map(|refused| match refused {
-            Err(Error::Validation(error)) => error.to_string(),
-            other => panic!("not refused: {other:?}"),
-        })
-        .collect::<Vec<_>>();
-    assert!(
-        messages[0].starts_with("status filter 'cancelled': a project's runs are filtered by"),
-        "{}",
-        messages[0]
-    );
-    assert!(
-        messages[2].contains("must not start after it ends"),
-        "{}",
-        messages[2]
-    );
-    assert!(
-        messages[3].contains("at most 200 are allowed"),
-        "{}",
-        messages[3]
-    );
-    assert_eq!(
-        messages[1],
-        "branches[] 're*lease': it does not match the spec's pattern ^[!-)+-~]+\\*?$"
-    );
-    assert_eq!(messages[5], "min_executions '0': must be at least 1");
-    assert!(
-        messages[6].starts_with("project id 'a/b': character '/'"),
-        "{}",
-        messages[6]
-    );
-    assert_eq!(
-        messages[7],
-        "action update '{}': must set at least one field"
-    );
-    assert_eq!(messages[8], "matcher '[]': needs at least 1 condition");
-    assert!(
-        messages[9].contains("adds 11 tags; at most 10 are allowed"),
-        "{}",
-        messages[9]
-    );
+    for (call, expected) in cases {
+        match call.await {
+            Err(Error::Validation(error)) => {
+                let message = error.to_string();
+                assert!(
+                    message.contains(expected),
+                    "{message}\n  expected: {expected}"
+                );
+            }
+            other => panic!("not refused ({expected}): {other:?}"),
+        }
+    }
     assert!(
         fake.requests().is_empty(),
         "nothing may be sent: {:?}",

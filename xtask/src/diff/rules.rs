@@ -4,6 +4,13 @@
 //! request needs something it did not, a constraint is narrower, a value is gone, or a type is
 //! different. Additive means everything that worked still works. Documentation means only the
 //! words changed.
+//!
+//! The classes hold for Rust callers of the generated code as well as on the wire, because of
+//! how it is generated: structs are `#[non_exhaustive]` and built with constructors (the
+//! required fields) and setters, so a new answer field or optional request field breaks no
+//! build, while a new required one changes the constructor; each optional parameter is a
+//! setter, so a new one is additive and a removed one breaks its callers' builds; and enums
+//! are open and `#[non_exhaustive]`.
 
 use super::{Kind, Side};
 
