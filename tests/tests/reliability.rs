@@ -82,7 +82,7 @@ fn new_action() -> CreateActionRequest {
     CreateActionRequest::new(
         vec![RuleAction::skip()],
         RuleMatcher::all([RuleMatcherCondition::on(
-            ConditionType::Title,
+            ConditionType::TitlePath,
             ConditionOperator::Inc,
             RuleMatcherConditionValue::String("login".into()),
         )]),
@@ -172,7 +172,13 @@ async fn call(client: &Client, operation: Operation, action: &ActionId) -> Resul
             .signature(&project, "spec-0.cy.ts", ["spec-0.cy.ts", "test 1"])
             .await
             .map(drop),
-        Operation::ListActions => client.actions().list(&project).send().await.map(drop),
+        Operation::ListActions => client
+            .actions()
+            .list(&project)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
         Operation::CreateAction => client
             .actions()
             .create(&project, new_action())

@@ -291,7 +291,7 @@ async fn invalid_filters_are_refused_before_anything_is_sent() {
 
 fn title_contains(text: &str) -> RuleMatcherCondition {
     RuleMatcherCondition::on(
-        ConditionType::Title,
+        ConditionType::TitlePath,
         ConditionOperator::Inc,
         RuleMatcherConditionValue::String(text.into()),
     )
@@ -424,7 +424,8 @@ async fn an_action_goes_through_its_lifecycle() {
     let listed = actions
         .list(&p)
         .status([ActionStatus::Disabled])
-        .send()
+        .stream()
+        .try_collect::<Vec<_>>()
         .await
         .expect("list");
     assert_eq!(listed.len(), 1);
@@ -458,7 +459,8 @@ async fn an_action_goes_through_its_lifecycle() {
         actions
             .list(&p)
             .status([ActionStatus::Active])
-            .send()
+            .stream()
+            .try_collect::<Vec<_>>()
             .await
             .expect("list")
             .is_empty()

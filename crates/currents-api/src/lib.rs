@@ -39,12 +39,14 @@ mod generated {
 
 mod paging;
 mod rules;
+mod run_fields;
 mod semantics;
 mod test_outcome;
 mod unknown;
 mod wire;
 
 pub use generated::{operations, servers, types};
+pub use run_fields::RunFields;
 pub use test_outcome::{TestError, TestOutcome};
 pub use unknown::UnknownValue;
 

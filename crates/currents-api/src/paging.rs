@@ -16,6 +16,8 @@ pub enum PageStyle {
     Cursor,
     /// `page` numbers from 0; the answer's `data.nextPage` is the next one, or `false`.
     Number,
+    /// Every item in one answer, whose `data` is the list.
+    Whole,
 }
 
 impl PageStyle {
@@ -23,7 +25,7 @@ impl PageStyle {
     /// `/data/list`.
     pub const fn items_pointer(self) -> &'static str {
         match self {
-            PageStyle::Cursor => "/data",
+            PageStyle::Cursor | PageStyle::Whole => "/data",
             PageStyle::Number => "/data/list",
         }
     }
@@ -110,6 +112,13 @@ struct CursorEnvelope {
     data: Vec<Box<RawValue>>,
 }
 
+/// The envelope of a list answered whole.
+#[derive(Deserialize)]
+struct WholeEnvelope {
+    #[serde(default)]
+    data: Vec<Box<RawValue>>,
+}
+
 /// The envelope of a page-number list's answer.
 #[derive(Deserialize)]
 struct NumberEnvelope {
@@ -130,6 +139,10 @@ fn split(style: PageStyle, body: &[u8]) -> Result<(Vec<Box<RawValue>>, Next), se
         PageStyle::Cursor => {
             let envelope: CursorEnvelope = serde_json::from_slice(body)?;
             Ok((envelope.data, Next::More(envelope.has_more)))
+        }
+        PageStyle::Whole => {
+            let envelope: WholeEnvelope = serde_json::from_slice(body)?;
+            Ok((envelope.data, Next::More(false)))
         }
         PageStyle::Number => {
             let envelope: NumberEnvelope = serde_json::from_slice(body)?;

@@ -2,6 +2,8 @@
 //! fake and the CLI decide the same way. Every rule matches typed variants, so each spelling of
 //! a value (the docs' `failed`, production's `FAILED`) behaves the same.
 
+use std::{collections::HashMap, sync::LazyLock};
+
 use crate::types::{
     ConditionOperator, ConditionType, LogicalOperator, RuleAction, RuleActionQuarantine,
     RuleActionQuarantineOp, RuleActionSkip, RuleActionSkipOp, RuleActionTag, RuleActionTagDetails,
@@ -104,6 +106,35 @@ impl RuleMatcherCondition {
             type_,
             op,
             value: Some(value.into()),
+        }
+    }
+}
+
+impl ConditionType {
+    /// Whether a condition of this type takes `op`: primitive types (`title`, `file`,
+    /// `testId`, the git fields, ...) take `eq`, `neq`, `any`, `empty`, `in` and `notIn`; the
+    /// others (`error_message`, `titlePath`, `annotation`, `tag`) every operator. The table is
+    /// the spec's (`x-operators` on ConditionType); a type or operator it does not list is
+    /// the API's to judge, and is allowed here.
+    pub fn allows(&self, op: &ConditionOperator) -> bool {
+        static OPERATORS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+            serde_json::from_str::<serde_json::Value>(crate::SPEC)
+                .ok()
+                .and_then(|spec| {
+                    let table = spec.pointer("/components/schemas/ConditionType/x-operators")?;
+                    serde_json::from_value(table.clone()).ok()
+                })
+                .unwrap_or_default()
+        });
+        match OPERATORS.get(self.as_str()) {
+            Some(allowed) => {
+                allowed.iter().any(|allowed| allowed == op.as_str())
+                    || !OPERATORS
+                        .values()
+                        .flatten()
+                        .any(|known| known == op.as_str())
+            }
+            None => true,
         }
     }
 }

@@ -280,7 +280,7 @@ fn metrics_instances_tests_and_signatures() {
 fn actions_from_create_to_archive() {
     let fake = fake();
     let body = r#"{"name":"skip flaky login","action":[{"op":"skip"}],
-        "matcher":{"op":"AND","cond":[{"type":"title","op":"inc","value":"login"}]}}"#;
+        "matcher":{"op":"AND","cond":[{"type":"titlePath","op":"inc","value":"login"}]}}"#;
     let created = currents(&fake)
         .args(["actions", "create", "--project", "p", "--file", "-"])
         .write_stdin(body)
@@ -360,7 +360,7 @@ fn actions_from_create_to_archive() {
 
     let bad = currents(&fake)
         .args(["actions", "create", "--project", "p", "--file", "-"])
-        .write_stdin(r#"{"name":"x","action":[{"op":"skip"}],"matcher":{"op":"AND","cond":[{"type":"title","op":"inc","value":7}]}}"#)
+        .write_stdin(r#"{"name":"x","action":[{"op":"skip"}],"matcher":{"op":"AND","cond":[{"type":"titlePath","op":"inc","value":7}]}}"#)
         .output()
         .expect("create");
     assert_eq!(bad.status.code(), Some(2));

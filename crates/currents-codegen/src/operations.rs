@@ -42,10 +42,10 @@ struct Operation {
 
 /// A list operation's pagination, for its generated `Paginated` impl.
 struct Paging {
-    style: syn::Ident,
-    position: syn::Ident,
-    limit: syn::Ident,
-    limit_const: syn::Ident,
+    style: PageStyle,
+    /// The position field and the limit field with its `maximum` constant; `None` for a list
+    /// answered whole.
+    controls: Option<(syn::Ident, syn::Ident, syn::Ident)>,
     item: TokenStream,
     key: Option<syn::Ident>,
 }
@@ -391,17 +391,25 @@ fn read_pagination(
     pagination: &currents_spec::Pagination<'_>,
     parameters: &[Parameter],
 ) -> Result<Paging, Error> {
-    let field = |name: &str| {
+    let key = pagination
+        .key
+        .map(|key| format_ident!("{}", key.to_snake_case()));
+    let item = component_type(types, at, pagination.item_ref)?;
+    let (Some(position), Some(limit)) = (&pagination.position, &pagination.limit) else {
+        return Ok(Paging {
+            style: pagination.style,
+            controls: None,
+            item,
+            key,
+        });
+    };
+    let parameter = |name: &str| {
         parameters
             .iter()
             .find(|parameter| parameter.name == name)
-            .map(|parameter| parameter.field.clone())
             .ok_or_else(|| invalid(at, &format!("pages with '{name}', which it does not take")))
     };
-    let limit = parameters
-        .iter()
-        .find(|parameter| parameter.name == pagination.limit)
-        .ok_or_else(|| invalid(at, "pages without a limit parameter"))?;
+    let limit = parameter(limit)?;
     if limit.schema.get("maximum").is_none() {
         return Err(invalid(
             at,
@@ -411,21 +419,15 @@ fn read_pagination(
             ),
         ));
     }
-    let key = pagination
-        .key
-        .map(|key| format_ident!("{}", key.to_snake_case()));
+    let limit_const = format_ident!("{}_MAXIMUM", limit.field.to_string().to_shouty_snake_case());
     Ok(Paging {
-        style: format_ident!(
-            "{}",
-            match pagination.style {
-                PageStyle::Cursor => "Cursor",
-                PageStyle::Number => "Number",
-            }
-        ),
-        position: field(&pagination.position)?,
-        limit: limit.field.clone(),
-        limit_const: format_ident!("{}_MAXIMUM", limit.field.to_string().to_shouty_snake_case()),
-        item: component_type(types, at, pagination.item_ref)?,
+        style: pagination.style,
+        controls: Some((
+            parameter(position)?.field.clone(),
+            limit.field.clone(),
+            limit_const,
+        )),
+        item,
         key,
     })
 }
@@ -642,28 +644,41 @@ fn paging_tokens(op: &Operation) -> TokenStream {
     let ident = &op.ident;
     let Some(Paging {
         style,
-        position,
-        limit,
-        limit_const,
+        controls,
         item,
         key,
     }) = &op.pagination
     else {
         return quote! { impl Single for #ident {} };
     };
-    let place = match style.to_string().as_str() {
-        "Cursor" => quote! {
-            self.#position = match position {
-                Position::After(cursor) => ::std::option::Option::Some(cursor.clone()),
-                _ => ::std::option::Option::None,
+    let style = format_ident!(
+        "{}",
+        match style {
+            PageStyle::Cursor => "Cursor",
+            PageStyle::Number => "Number",
+            _ => "Whole",
+        }
+    );
+    let (max_limit, set_page) = match controls {
+        Some((position, limit, limit_const)) => {
+            let place = if style == "Cursor" {
+                quote!(Position::After(cursor) => ::std::option::Option::Some(cursor.clone()),)
+            } else {
+                quote!(Position::Page(page) => ::std::option::Option::Some(*page),)
             };
-        },
-        _ => quote! {
-            self.#position = match position {
-                Position::Page(page) => ::std::option::Option::Some(*page),
-                _ => ::std::option::Option::None,
-            };
-        },
+            (
+                quote!(Self::#limit_const),
+                quote! {
+                    self.#limit = ::std::option::Option::Some(limit);
+                    self.#position = match position {
+                        #place
+                        _ => ::std::option::Option::None,
+                    };
+                },
+            )
+        }
+        // Answered whole: there is no page to ask for.
+        None => (quote!(i64::MAX), quote!(let _ = (position, limit);)),
     };
     let key = match key {
         Some(key) => quote!(ItemKey::item_key(&item.#key)),
@@ -676,11 +691,10 @@ fn paging_tokens(op: &Operation) -> TokenStream {
         impl Paginated for #ident {
             type Item = #item;
             const STYLE: PageStyle = PageStyle::#style;
-            const MAX_LIMIT: i64 = Self::#limit_const;
+            const MAX_LIMIT: i64 = #max_limit;
 
             fn set_page(&mut self, position: &Position, limit: i64) {
-                self.#limit = ::std::option::Option::Some(limit);
-                #place
+                #set_page
             }
 
             fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {

@@ -53,8 +53,20 @@ enum Outcome {
     TimedOut,
 }
 
-/// `count` demo runs for `seed`; the first one is the oversized run.
+/// The time between one demo run and the next, give or take half an hour.
+const RUN_SPACING_MINUTES: i64 = 47;
+
+/// `count` demo runs for `seed`, the last of them created just before now (60 runs span about
+/// two days), so that "the last 30 days" always holds them; the first one is the oversized run.
+/// The same seed gives the same runs, shifted in time; [`demo_runs_ending`] pins the time too.
 pub fn demo_runs(count: usize, seed: u64) -> Vec<FakeRun> {
+    demo_runs_ending(count, seed, Utc::now())
+}
+
+/// [`demo_runs`], the last one created just before `end`: the same `count`, `seed` and `end`
+/// give the same runs, ids and times included.
+pub fn demo_runs_ending(count: usize, seed: u64, end: DateTime<Utc>) -> Vec<FakeRun> {
+    let start = end - Duration::minutes(count as i64 * RUN_SPACING_MINUTES);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..count)
         .map(|index| {
@@ -72,7 +84,7 @@ pub fn demo_runs(count: usize, seed: u64) -> Vec<FakeRun> {
             } else {
                 rng.random_range(8..60)
             };
-            generate(&mut rng, index, outcome, specs)
+            generate(&mut rng, start, index, outcome, specs)
         })
         .collect()
 }
@@ -81,7 +93,8 @@ pub fn demo_runs(count: usize, seed: u64) -> Vec<FakeRun> {
 /// archived and expired. The same every time.
 pub fn demo_actions() -> Vec<(String, Action)> {
     let project = DEMO_PROJECTS[0].to_owned();
-    let at = base_time();
+    // Created over the week before now, one a day.
+    let at = Utc::now() - Duration::days(7);
     let action = |n: u64, name: &str, rule: RuleAction, status: ActionStatus| {
         let mut action = Action::new(
             vec![rule],
@@ -89,7 +102,7 @@ pub fn demo_actions() -> Vec<(String, Action)> {
             at + Duration::days(n as i64),
             "dana@example.com".to_owned(),
             RuleMatcher::all([RuleMatcherCondition::on(
-                ConditionType::Title,
+                ConditionType::TitlePath,
                 ConditionOperator::Inc,
                 RuleMatcherConditionValue::String(
                     name.split(' ').next_back().unwrap_or(name).into(),
@@ -142,17 +155,30 @@ pub fn demo_actions() -> Vec<(String, Action)> {
     ]
 }
 
-/// One completed, failed run with `specs` specs, for benchmarks and size tests.
+/// One completed, failed run with `specs` specs, for benchmarks and size tests. It is made
+/// at a fixed time (2026-11-01), unlike [`demo_runs`], so that the same seed gives the same
+/// run, id and times included, and snapshots of it do not change.
 pub fn demo_run(seed: u64, specs: usize) -> FakeRun {
+    let fixed = Utc
+        .with_ymd_and_hms(2026, 11, 1, 8, 0, 0)
+        .single()
+        .expect("a valid fixed date");
     generate(
         &mut ChaCha8Rng::seed_from_u64(seed),
+        fixed,
         0,
         Outcome::Failed,
         specs,
     )
 }
 
-fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: usize) -> FakeRun {
+fn generate(
+    rng: &mut ChaCha8Rng,
+    start: DateTime<Utc>,
+    index: usize,
+    outcome: Outcome,
+    spec_count: usize,
+) -> FakeRun {
     let project = DEMO_PROJECTS[index % DEMO_PROJECTS.len()];
     let branch = *BRANCHES.choose(rng).expect("BRANCHES is not empty");
     let cypress = rng.random_bool(0.5);
@@ -162,7 +188,8 @@ fn generate(rng: &mut ChaCha8Rng, index: usize, outcome: Outcome, spec_count: us
         &["chromium", "firefox", "webkit"]
     };
     let machines = rng.random_range(2..9);
-    let created_at = base_time() + Duration::minutes(index as i64 * 47 + rng.random_range(0..30));
+    let created_at =
+        start + Duration::minutes(index as i64 * RUN_SPACING_MINUTES + rng.random_range(0..30));
     let github_run_id = rng
         .random_range(9_000_000_000u64..9_999_999_999)
         .to_string();
@@ -401,21 +428,25 @@ fn group(browser: &str, cypress: bool, specs: &[RunSpec]) -> RunGroup {
         )
 }
 
-fn base_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0)
-        .single()
-        .expect("a valid fixed date")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn demo_runs_are_deterministic_and_varied() {
-        let runs = demo_runs(40, 11);
-        assert_eq!(runs, demo_runs(40, 11), "the same seed gives the same runs");
-        assert_ne!(runs, demo_runs(40, 12));
+        let end = Utc::now();
+        let runs = demo_runs_ending(40, 11, end);
+        assert_eq!(
+            runs,
+            demo_runs_ending(40, 11, end),
+            "the same seed gives the same runs"
+        );
+        assert_ne!(runs, demo_runs_ending(40, 12, end));
+        // Within the two days before the end: "the last 30 days" holds them all.
+        for run in &runs {
+            let age = end - run.run.created_at;
+            assert!(age > Duration::zero() && age < Duration::days(2), "{age}");
+        }
         let statuses = runs
             .iter()
             .map(|r| r.run.status.to_string())

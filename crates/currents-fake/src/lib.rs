@@ -1,23 +1,4 @@
-//! A stateful local Currents REST API, for development and tests.
-//!
-//! It serves every operation of the Currents REST API under `/v1` over one data set, following
-//! the semantics of the Currents docs: a cancel changes what the next get returns, a reset
-//! clears failed specs, a delete removes the run from every operation (the project's run list
-//! included); projects, instances and the spec-file and test metrics are derived from the same
-//! runs; actions keep their lifecycle. Lists paginate as Currents does, and paging faults can
-//! be injected. Tests start a [`FakeServer`] on
-//! an ephemeral port, point a client at [`FakeServer::base_url`], and then inspect both the
-//! stored runs and the [`RecordedRequest`]s the client sent.
-//!
-//! ```
-//! use currents_fake::{FakeServer, demo::demo_runs};
-//!
-//! let fake = FakeServer::builder().runs(demo_runs(5, 7)).start();
-//! assert!(fake.base_url().starts_with("http://127.0.0.1:"));
-//! assert_eq!(fake.runs().len(), 5);
-//! assert!(fake.requests().is_empty());
-//! ```
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod actions;

@@ -36,6 +36,10 @@ struct Args {
     /// Seed for the demo runs; the same seed gives the same runs.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// The demo runs end just before this time (RFC 3339, such as 2026-11-30T12:00:00Z)
+    /// instead of now; with --seed, the same data every time.
+    #[arg(long, conflicts_with = "data")]
+    demo_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Queue a fault for an operation, used by its next request: OPERATION=FAULT, such as
     /// getRun=status:503, getRun=status:429:retry-after=2, findRun=delay:2s, cancelRun=close,
     /// getRun=truncate:100, getRun=garbage, getRun=empty, getRun=gzip-bomb:104857600,
@@ -68,7 +72,11 @@ async fn main() -> ExitCode {
                 }
             }
         }
-        None => demo::demo_runs(args.demo, args.seed),
+        None => demo::demo_runs_ending(
+            args.demo,
+            args.seed,
+            args.demo_until.unwrap_or_else(chrono::Utc::now),
+        ),
     };
     let listener = match tokio::net::TcpListener::bind(args.bind).await {
         Ok(listener) => listener,

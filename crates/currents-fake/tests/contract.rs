@@ -499,7 +499,7 @@ async fn other_operations(api: &Api) -> Vec<Case> {
     let post = Method::POST;
     let (get, put, delete) = (Method::GET, Method::PUT, Method::DELETE);
     let action = json!({ "name": "skip flaky login", "action": [{ "op": "skip" }],
-        "matcher": { "op": "AND", "cond": [{ "type": "title", "op": "inc", "value": "login" }] } });
+        "matcher": { "op": "AND", "cond": [{ "type": "titlePath", "op": "inc", "value": "login" }] } });
     let created = api
         .call(
             post.clone(),

@@ -229,6 +229,8 @@ pub enum PageStyle {
     Cursor,
     /// `page` numbers from 0; the answer's `data.nextPage` is the next one, or `false`.
     Number,
+    /// Every item in one answer (`data` is the list): nothing to page through.
+    Whole,
 }
 
 /// A list operation's pagination, as its parameters and answer show it.
@@ -236,10 +238,11 @@ pub enum PageStyle {
 #[non_exhaustive]
 pub struct Pagination<'a> {
     pub style: PageStyle,
-    /// The query parameter that says where a page starts: `starting_after` or `page`.
-    pub position: String,
-    /// The query parameter that sizes a page: `limit`.
-    pub limit: String,
+    /// The query parameter that says where a page starts: `starting_after` or `page`; `None`
+    /// for a list answered whole.
+    pub position: Option<String>,
+    /// The query parameter that sizes a page: `limit`; `None` for a list answered whole.
+    pub limit: Option<String>,
     /// Every parameter a walk of the list sets itself: the position, the limit, and a cursor
     /// list's `ending_before`.
     pub controls: Vec<String>,
@@ -423,7 +426,8 @@ fn read_parameter<'a>(
 
 /// A list's pagination: its position and limit parameters, and the envelope of its answer.
 /// A cursor list's answer has `has_more` and a `data` array; a page-number list's has `data`
-/// with a `list` array and `nextPage`.
+/// with a `list` array and `nextPage`; a GET whose `data` is an array and that takes neither
+/// is a list answered whole.
 fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagination<'a>> {
     let query = |name: &str| operation.parameter(Location::Query, name).is_some();
     let envelope = resolve(document, "", operation.success()?.schema?).value;
@@ -440,7 +444,18 @@ fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagi
         list.get("items")?;
         (PageStyle::Number, "page", &list["items"])
     } else {
-        return None;
+        let data = resolve(document, "", &properties["data"]).value;
+        if operation.method != Method::Get || data["type"] != "array" {
+            return None;
+        }
+        return Some(Pagination {
+            style: PageStyle::Whole,
+            position: None,
+            limit: None,
+            controls: Vec::new(),
+            item_ref: &data["items"],
+            key: resolve(document, "", &data["items"]).value[ITEM_KEY].as_str(),
+        });
     };
     query("limit").then_some(())?;
     let key = resolve(document, "", item_ref).value[ITEM_KEY].as_str();
@@ -450,8 +465,8 @@ fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagi
     }
     Some(Pagination {
         style,
-        position: position.to_owned(),
-        limit: "limit".to_owned(),
+        position: Some(position.to_owned()),
+        limit: Some("limit".to_owned()),
         controls,
         item_ref,
         key,

@@ -24,13 +24,14 @@ impl<'a> Actions<'a> {
         Actions { client }
     }
 
-    /// A project's actions (listActions); the list is not paginated.
-    pub fn list(&self, project: &ProjectId) -> Query<'a, ListActions> {
+    /// A project's actions (listActions), walked like every list; the API answers them all at
+    /// once, so the walk is one request.
+    pub fn list(self, project: &ProjectId) -> Query<'a, ListActions> {
         Query::new(self.client, Ok(ListActions::new(project.as_str())))
     }
 
     /// An action by id (getAction).
-    pub async fn get(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+    pub async fn get(self, action: &ActionId) -> Result<Received<Action>, Error> {
         self.client.fetch(&GetAction::new(action.as_str())).await
     }
 
@@ -39,7 +40,7 @@ impl<'a> Actions<'a> {
     /// Creating is not idempotent, so a lost answer is not retried: see the retry table in the
     /// crate documentation.
     pub async fn create(
-        &self,
+        self,
         project: &ProjectId,
         action: CreateActionRequest,
     ) -> Result<Received<Action>, Error> {
@@ -52,7 +53,7 @@ impl<'a> Actions<'a> {
 
     /// Changes the fields that `update` sets (updateAction); at least one must be set.
     pub async fn update(
-        &self,
+        self,
         action: &ActionId,
         update: UpdateActionRequest,
     ) -> Result<Received<Action>, Error> {
@@ -71,7 +72,7 @@ impl<'a> Actions<'a> {
     }
 
     /// Archives an action (deleteAction): a soft delete, after which it reads as archived.
-    pub async fn delete(&self, action: &ActionId) -> Result<(), Error> {
+    pub async fn delete(self, action: &ActionId) -> Result<(), Error> {
         self.client
             .fetch(&DeleteAction::new(action.as_str()))
             .await
@@ -79,12 +80,12 @@ impl<'a> Actions<'a> {
     }
 
     /// Enables a disabled action (enableAction).
-    pub async fn enable(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+    pub async fn enable(self, action: &ActionId) -> Result<Received<Action>, Error> {
         self.client.fetch(&EnableAction::new(action.as_str())).await
     }
 
     /// Disables an action until it is enabled again (disableAction).
-    pub async fn disable(&self, action: &ActionId) -> Result<Received<Action>, Error> {
+    pub async fn disable(self, action: &ActionId) -> Result<Received<Action>, Error> {
         self.client
             .fetch(&DisableAction::new(action.as_str()))
             .await
@@ -128,6 +129,19 @@ fn check_matcher(matcher: &RuleMatcher) -> Result<(), ValidationError> {
             "[]",
             format!("needs at least {} condition", RuleMatcher::COND_MIN_ITEMS),
         ));
+    }
+    for condition in &matcher.cond {
+        if !condition.type_.allows(&condition.op) {
+            return Err(ValidationError::new(
+                "matcher condition",
+                format!("{} {}", condition.type_, condition.op),
+                format!(
+                    "a {} condition does not take {}; inc, notInc, incAll and notIncAll are for \
+                     error_message, titlePath, annotation and tag",
+                    condition.type_, condition.op
+                ),
+            ));
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::{borrow::Cow, fmt, time::Duration};
 
 use currents_api::{
     operations::{Operation, ParamError},
-    types::RunStatus,
+    types::{RunStatus, error::ConversionError},
 };
 
 use crate::ResponseMeta;
@@ -19,7 +19,8 @@ use crate::ResponseMeta;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     subject: Cow<'static, str>,
-    value: String,
+    /// `None` where the refusal did not keep the text (a generated type's conversion).
+    value: Option<String>,
     rule: String,
 }
 
@@ -31,7 +32,7 @@ impl ValidationError {
     ) -> Self {
         ValidationError {
             subject: Cow::Borrowed(subject),
-            value: value.into(),
+            value: Some(value.into()),
             rule: rule.into(),
         }
     }
@@ -42,9 +43,10 @@ impl ValidationError {
         &self.subject
     }
 
-    /// The refused value, unchanged.
+    /// The refused value, unchanged; empty where the refusal did not keep it (the conversion
+    /// of a generated constrained string).
     pub fn value(&self) -> &str {
-        &self.value
+        self.value.as_deref().unwrap_or_default()
     }
 
     /// The rule the value breaks.
@@ -58,22 +60,50 @@ impl From<ParamError> for ValidationError {
     fn from(error: ParamError) -> Self {
         ValidationError {
             subject: Cow::Owned(error.name),
-            value: error.value.unwrap_or_default(),
+            value: error.value,
             rule: error.reason,
         }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}
+
+/// A generated constrained string (`"...".parse::<CreateActionRequestName>()?`) that refused
+/// its text: the spec's rule is the message. The text itself is not in the conversion error,
+/// so it is not shown.
+impl From<ConversionError> for ValidationError {
+    fn from(error: ConversionError) -> Self {
+        ValidationError {
+            subject: Cow::Borrowed("value"),
+            value: None,
+            rule: error.to_string(),
+        }
+    }
+}
+
+impl From<ConversionError> for Error {
+    fn from(error: ConversionError) -> Self {
+        Error::Validation(error.into())
     }
 }
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Escaping keeps a control character in the value from garbling a log line.
-        write!(
-            f,
-            "{} '{}': {}",
-            self.subject,
-            self.value.escape_debug(),
-            self.rule
-        )
+        match &self.value {
+            Some(value) => write!(
+                f,
+                "{} '{}': {}",
+                self.subject,
+                value.escape_debug(),
+                self.rule
+            ),
+            None => write!(f, "{}: {}", self.subject, self.rule),
+        }
     }
 }
 
@@ -83,9 +113,16 @@ impl std::error::Error for ValidationError {}
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The input was invalid; no request was sent.
+    /// The input was invalid; no request was sent. The message is in the Display; the
+    /// [`ValidationError`] is here to be matched, not a cause to print again.
     #[error("invalid input: {0}")]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
+
+    /// Some batches of a reset failed ([`Runs::reset_failed`](crate::Runs::reset_failed));
+    /// the report holds every batch, the failed ones with their errors. Its Display says how
+    /// many failed; its source is the first failure.
+    #[error(transparent)]
+    PartialReset(Box<crate::ResetReport>),
 
     /// The API answered with an error status.
     #[error(

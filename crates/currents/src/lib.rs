@@ -49,8 +49,22 @@ pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCount
 /// see: the same version this crate is built with.
 pub use reqwest;
 
-/// The generated types and operations, from `spec/currents.json`.
-pub use currents_api as api;
+/// The generated types and operations, from `spec/currents.json`, documented here: every
+/// type a method of this crate takes or returns is one of these, or at the crate root.
+pub mod api {
+    #[doc(inline)]
+    pub use currents_api::{
+        RunFields, SPEC, TestError, TestOutcome, UnknownValue, operations, servers, types,
+    };
+}
+
+/// The date and time types that [`Query::since`], the metrics' date ranges and the generated
+/// types use: the same version this crate is built with.
+pub use chrono;
+/// The time of a date range, as every list takes it: `DateTime<Utc>`.
+pub use chrono::{DateTime, Utc};
+/// What a run and a listed run both carry (`run.branch()`), however it was fetched.
+pub use currents_api::RunFields;
 /// The operation an error comes from.
 pub use currents_api::operations::Operation;
 /// The types users handle most, from the generated API.
@@ -62,5 +76,6 @@ pub use currents_api::{TestError, TestOutcome};
 /// generated from the spec), so that `client.projects().runs(&project).search("fix")` reads
 /// as a method of the query: `use currents::prelude::*;`.
 pub mod prelude {
+    pub use currents_api::RunFields;
     pub use currents_api::operations::params::*;
 }

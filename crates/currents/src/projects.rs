@@ -1,7 +1,7 @@
 //! The project operations, reached through [`Client::projects`]: projects, a project's runs,
 //! and its metrics (insights, spec files, tests).
 
-use std::ops::Range;
+use std::ops::{Bound, Range, RangeBounds};
 
 use chrono::{DateTime, Utc};
 use currents_api::{
@@ -49,23 +49,23 @@ impl<'a> Projects<'a> {
     }
 
     /// Every project of the organization (listProjects), newest first.
-    pub fn list(&self) -> Query<'a, ListProjects> {
+    pub fn list(self) -> Query<'a, ListProjects> {
         Query::new(self.client, Ok(ListProjects::new()))
     }
 
     /// A project (getProject).
-    pub async fn get(&self, project: &ProjectId) -> Result<Received<Project>, Error> {
+    pub async fn get(self, project: &ProjectId) -> Result<Received<Project>, Error> {
         self.client.fetch(&GetProject::new(in_path(project)?)).await
     }
 
     /// A project's runs (listProjectRuns), newest first, with filters.
-    pub fn runs(&self, project: &ProjectId) -> Query<'a, ListProjectRuns> {
+    pub fn runs(self, project: &ProjectId) -> Query<'a, ListProjectRuns> {
         Query::new(self.client, in_path(project).map(ListProjectRuns::new))
     }
 
     /// Run and test counts over a date range, overall and over time (getProjectInsights).
     pub fn insights(
-        &self,
+        self,
         project: &ProjectId,
         range: Range<DateTime<Utc>>,
     ) -> Query<'a, GetProjectInsights> {
@@ -77,7 +77,7 @@ impl<'a> Projects<'a> {
 
     /// Spec-file metrics over a date range (getSpecFiles), slowest first unless ordered.
     pub fn spec_files(
-        &self,
+        self,
         project: &ProjectId,
         range: Range<DateTime<Utc>>,
     ) -> Query<'a, GetSpecFiles> {
@@ -86,7 +86,7 @@ impl<'a> Projects<'a> {
 
     /// Test metrics over a date range (getTestsExplorer), by title unless ordered.
     pub fn tests(
-        &self,
+        self,
         project: &ProjectId,
         range: Range<DateTime<Utc>>,
     ) -> Query<'a, GetTestsExplorer> {
@@ -142,7 +142,26 @@ impl Query<'_, ListProjectRuns> {
         })
     }
 
-    /// Only runs created at or after this time.
+    /// Only runs created in this range, in the style of every list's dates (the metrics take
+    /// a `start..end` too): `since..until`, `since..` or `..until`. The spec's `date_end` is
+    /// exclusive, so `..=until` is sent as `..until`.
+    pub fn created(self, range: impl RangeBounds<DateTime<Utc>>) -> Self {
+        let start = match range.start_bound() {
+            Bound::Included(at) | Bound::Excluded(at) => Some(*at),
+            Bound::Unbounded => None,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(at) | Bound::Excluded(at) => Some(*at),
+            Bound::Unbounded => None,
+        };
+        self.with(|request| {
+            request.date_start = start;
+            request.date_end = end;
+            check_open_range(start, end)
+        })
+    }
+
+    /// Only runs created at or after this time: `created(at..)`.
     pub fn since(self, at: DateTime<Utc>) -> Self {
         self.with(|request| {
             request.date_start = Some(at);
@@ -150,7 +169,7 @@ impl Query<'_, ListProjectRuns> {
         })
     }
 
-    /// Only runs created at or before this time.
+    /// Only runs created before this time.
     pub fn until(self, at: DateTime<Utc>) -> Self {
         self.with(|request| {
             request.date_end = Some(at);

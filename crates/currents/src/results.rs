@@ -26,7 +26,7 @@ impl<'a> Instances<'a> {
     }
 
     /// An instance with its tests and their attempts (getInstance).
-    pub async fn get(&self, instance: &InstanceId) -> Result<Received<Instance>, Error> {
+    pub async fn get(self, instance: &InstanceId) -> Result<Received<Instance>, Error> {
         self.client
             .fetch(&GetInstance::new(instance.as_str()))
             .await
@@ -46,7 +46,7 @@ impl<'a> Tests<'a> {
 
     /// Every result of one test over a date range (getTestResults), newest first.
     pub fn results(
-        &self,
+        self,
         signature: &TestSignature,
         range: Range<DateTime<Utc>>,
     ) -> Query<'a, GetTestResults> {
@@ -58,7 +58,7 @@ impl<'a> Tests<'a> {
     /// The signature Currents gives a test (getTestSignature): the project, the spec file's
     /// path and the test's title path (describe blocks, then the test).
     pub async fn signature<I, T>(
-        &self,
+        self,
         project: &ProjectId,
         spec_file: impl Into<String>,
         title: I,

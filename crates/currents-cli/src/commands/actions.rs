@@ -16,7 +16,8 @@ use super::{Stop, confirm};
 use crate::{
     cli::ActionsCommand,
     exit::Failure,
-    output::{Output, fields, table},
+    listing::{self, Columns},
+    output::{Output, fields},
 };
 
 pub(super) async fn run(
@@ -36,21 +37,19 @@ pub(super) async fn run(
             if let Some(search) = args.search {
                 query = query.search(search);
             }
-            let list = query.send().await?;
-            output.data(&list, |list| {
-                let rows = list
-                    .iter()
-                    .map(|action| {
-                        vec![
-                            action.action_id.clone(),
-                            action.status.to_string(),
-                            rules(&action.action),
-                            action.name.clone(),
-                        ]
-                    })
-                    .collect();
-                table(&["ACTION", "STATUS", "RULES", "NAME"], rows)
-            })?;
+            let columns = Columns {
+                // An action id is 24 characters; a status at most 8.
+                header: &[("ACTION", 24), ("STATUS", 8), ("RULES", 24), ("NAME", 0)],
+                row: |action: &Action| {
+                    vec![
+                        action.action_id.clone(),
+                        action.status.to_string(),
+                        rules(&action.action),
+                        action.name.clone(),
+                    ]
+                },
+            };
+            listing::print(query.stream(), output.format, &columns).await?;
         }
         ActionsCommand::Get(args) => {
             let action = actions.get(&args.action_id.parse()?).await?;

@@ -35,9 +35,15 @@ pub(super) async fn run(
         RunsCommand::Reset(args) => reset(client, args, output).await?,
         RunsCommand::ResetFailed(args) => {
             let run_id: RunId = args.run_id.parse()?;
-            let report = runs.reset_failed(&run_id, ResetOptions::default()).await?;
+            // A failed batch is an error, but the report of every batch is still shown.
+            let report = match runs.reset_failed(&run_id, ResetOptions::default()).await {
+                Ok(report) => report,
+                Err(currents::Error::PartialReset(report)) => *report,
+                Err(error) => return Err(error.into()),
+            };
             output.reset(run_id.as_str(), &report)?;
-            report.into_result()?;
+            // The report is shown; a failed batch still ends the command with its error.
+            let _reset = report.into_result()?;
         }
         RunsCommand::Delete(args) => delete(client, args, output).await?,
         RunsCommand::Wait(args) => return wait(client, args, output).await,
@@ -110,7 +116,7 @@ async fn reset(client: &Client, args: ResetArgs, output: Output) -> Result<(), S
         .reset(&run_id, machines, ResetOptions::default())
         .await;
     output.reset(run_id.as_str(), &report)?;
-    report.into_result()?;
+    let _reset = report.into_result()?;
     Ok(())
 }
 

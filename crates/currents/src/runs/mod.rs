@@ -53,7 +53,7 @@ impl<'a> Runs<'a> {
     }
 
     /// Gets a run with all its details (getRun).
-    pub async fn get(&self, run_id: &RunId) -> Result<Received<Run>, Error> {
+    pub async fn get(self, run_id: &RunId) -> Result<Received<Run>, Error> {
         self.client.fetch(&GetRun::new(run_id.as_str())).await
     }
 
@@ -62,7 +62,7 @@ impl<'a> Runs<'a> {
     /// `client.runs().find(&project).branch("release/*").tags(["nightly"]).send()`: the
     /// filters other than the branch are findRun's parameters (`FindRunParams`, in
     /// [`prelude`](crate::prelude)).
-    pub fn find(&self, project: &ProjectId) -> Query<'a, operations::FindRun> {
+    pub fn find(self, project: &ProjectId) -> Query<'a, operations::FindRun> {
         Query::new(self.client, Ok(operations::FindRun::new(project.as_str())))
     }
 
@@ -70,7 +70,7 @@ impl<'a> Runs<'a> {
     ///
     /// If the first attempt's answer is lost and a retry answers 404, the run was deleted by
     /// that first attempt, so this counts as success.
-    pub async fn delete(&self, run_id: &RunId) -> Result<(), Error> {
+    pub async fn delete(self, run_id: &RunId) -> Result<(), Error> {
         let reply = self
             .client
             .execute(&DeleteRun::new(run_id.as_str()))
@@ -83,7 +83,7 @@ impl<'a> Runs<'a> {
 
     /// Cancels a running run (cancelRun). A run that is no longer running is not an error:
     /// it gives [`CancelOutcome::AlreadyCancelled`].
-    pub async fn cancel(&self, run_id: &RunId) -> Result<CancelOutcome, Error> {
+    pub async fn cancel(self, run_id: &RunId) -> Result<CancelOutcome, Error> {
         let reply = self
             .client
             .execute(&CancelRun::new(run_id.as_str()))
@@ -93,7 +93,7 @@ impl<'a> Runs<'a> {
 
     /// Cancels the run of a GitHub Actions workflow run and attempt (cancelRunByGithubCI).
     pub fn cancel_github(
-        &self,
+        self,
         github_run_id: impl Into<String>,
         attempt: u32,
     ) -> CancelGithubRun<'a> {

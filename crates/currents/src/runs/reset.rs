@@ -44,7 +44,13 @@ pub struct ResetBatch {
 }
 
 /// What a reset did, batch by batch, in the order of the machines given.
+///
+/// A batch can fail while the others succeed, so a report must be read:
+/// [`ResetReport::is_success`], or [`ResetReport::into_result`] for the first error.
+/// [`Runs::reset_failed`] does this itself and returns [`Error::PartialReset`], with the
+/// report, when a batch failed.
 #[derive(Debug, Default)]
+#[must_use = "a batch may have failed: check is_success() or call into_result()"]
 pub struct ResetReport {
     /// Every request sent; empty when there was nothing to reset.
     pub batches: Vec<ResetBatch>,
@@ -81,12 +87,32 @@ impl ResetReport {
     }
 }
 
+/// `2 of 3 reset batches failed`, with the first failed batch's error as the cause.
+impl std::fmt::Display for ResetReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} reset batches failed",
+            self.failed().count(),
+            self.batches.len()
+        )
+    }
+}
+
+impl std::error::Error for ResetReport {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.failed()
+            .find_map(|batch| batch.outcome.as_ref().err())
+            .map(|error| error as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl Runs<'_> {
     /// Resets the failed specs of any number of machines: de-duplicated, in batches of at
     /// most [`MAX_MACHINES_PER_RESET`], `options.concurrency` batches at a time. An empty list
     /// sends nothing. A failed batch does not stop the others; the report says which failed.
     pub async fn reset(
-        &self,
+        self,
         run_id: &RunId,
         machines: impl IntoIterator<Item = MachineId>,
         options: ResetOptions,
@@ -113,7 +139,7 @@ impl Runs<'_> {
 
     /// One resetRun request: 1 to [`MAX_MACHINES_PER_RESET`] machines, or a validation error.
     pub async fn reset_batch(
-        &self,
+        self,
         run_id: &RunId,
         machines: &[MachineId],
         options: ResetOptions,
@@ -145,9 +171,10 @@ impl Runs<'_> {
     }
 
     /// Gets the run, then resets every machine that ran a spec with a failed test or an
-    /// exception. Nothing is sent after the get when no spec failed.
+    /// exception. Nothing is sent after the get when no spec failed. When a batch fails, the
+    /// others still run, and the result is [`Error::PartialReset`] with the whole report.
     pub async fn reset_failed(
-        &self,
+        self,
         run_id: &RunId,
         options: ResetOptions,
     ) -> Result<ResetReport, Error> {
@@ -159,6 +186,11 @@ impl Runs<'_> {
             .filter_map(|spec| spec.machine_id.as_deref())
             .filter_map(|machine| MachineId::new(machine).ok())
             .collect::<Vec<_>>();
-        Ok(self.reset(run_id, machines, options).await)
+        let report = self.reset(run_id, machines, options).await;
+        if report.is_success() {
+            Ok(report)
+        } else {
+            Err(Error::PartialReset(Box::new(report)))
+        }
     }
 }

@@ -38,7 +38,7 @@ impl Runs<'_> {
     /// Polls the run until it is no longer running and returns it. It never waits past
     /// `options.timeout`: at the deadline it stops with [`Error::WaitTimeout`].
     pub async fn wait_for(
-        &self,
+        self,
         run_id: &RunId,
         options: WaitOptions,
     ) -> Result<Received<Run>, Error> {
@@ -47,7 +47,7 @@ impl Runs<'_> {
 
     /// [`Runs::wait_for`], calling `on_poll` with the run after every poll, for progress.
     pub async fn wait_for_each(
-        &self,
+        self,
         run_id: &RunId,
         options: WaitOptions,
         mut on_poll: impl FnMut(&Run),
