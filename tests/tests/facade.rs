@@ -6,7 +6,7 @@ use std::{collections::BTreeSet, sync::Arc, time::Duration};
 use currents::{
     CancelOutcome, Error, Operation, ProjectId, ResetOptions, RunStatus, RunSummary, WaitOptions,
 };
-use currents_fake::{FakeServer, RunFixture, demo::demo_run};
+use currents_fake::{FakeServer, Fault, RunFixture, demo::demo_run};
 use integration_tests::{client, machines, requests_to, run_id};
 use serde_json::Value;
 
@@ -329,16 +329,49 @@ async fn reset_sends_unique_machines_in_batches_of_at_most_63() {
     assert!(fake.requests().is_empty(), "an empty list sends nothing");
 }
 
-#[tokio::test]
-async fn reset_failed_resets_exactly_the_machines_of_failed_specs() {
-    let fake = FakeServer::builder()
+/// A failed run whose machines m1 and m3 ran failed specs, and m2 none.
+fn failed_specs() -> FakeServer {
+    FakeServer::builder()
         .runs([RunFixture::new("r1")
             .status("failed")
             .spec("m1", 2)
             .spec("m2", 0)
             .spec("m3", 1)
             .spec("m1", 1)])
-        .start();
+        .start()
+}
+
+#[tokio::test]
+async fn reset_failed_is_an_error_when_a_batch_fails_and_keeps_the_report() {
+    use std::error::Error as _;
+    let fake = failed_specs();
+    let client = client(&fake);
+    // The batch fails for good: a 400 is not retried.
+    fake.push_fault(
+        Operation::ResetRun,
+        Fault::Status {
+            status: 400,
+            retry_after: None,
+        },
+    );
+    let failed = client
+        .runs()
+        .reset_failed(&run_id("r1"), ResetOptions::default())
+        .await
+        .expect_err("the only batch failed");
+    let Error::PartialReset(report) = &failed else {
+        panic!("not a partial reset: {failed:?}");
+    };
+    assert_eq!((report.batches.len(), report.is_success()), (1, false));
+    assert_eq!(report.batches[0].machines.len(), 2);
+    assert_eq!(failed.to_string(), "1 of 1 reset batches failed");
+    let cause = failed.source().expect("the failed batch's error");
+    assert!(cause.to_string().contains("HTTP 400"), "{cause}");
+}
+
+#[tokio::test]
+async fn reset_failed_resets_exactly_the_machines_of_failed_specs() {
+    let fake = failed_specs();
     let client = client(&fake);
     let report = client
         .runs()
