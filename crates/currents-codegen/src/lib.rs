@@ -28,7 +28,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
-pub use open_enum::{ALIASES, CLOSED, OpenEnum, VARIANT_NAMES, find_open_enums};
+pub use open_enum::{ALIASES, CLOSED, DESCRIPTIONS, OpenEnum, VARIANT_NAMES, find_open_enums};
 pub use operations::WIRE_PATH;
 
 /// The path at which the including crate exposes the generated `types` module; conversions

@@ -31,6 +31,10 @@ pub use currents_spec::ALIASES;
 /// apart must match exactly, and the union stays open through a catch-all variant instead.
 pub const CLOSED: &str = "x-enum-closed";
 
+/// The extension that says what each value means, one description per listed value; it
+/// becomes each variant's docs.
+pub const DESCRIPTIONS: &str = "x-enum-descriptions";
+
 /// The extension that names the variants where a value is no Rust identifier (`1h`), one
 /// name per `enum` entry (the convention of openapi-generator).
 pub const VARIANT_NAMES: &str = "x-enum-varnames";
@@ -164,12 +168,22 @@ impl OpenEnum {
         let idents = variants.iter().map(|v| &v.ident).collect::<Vec<_>>();
         let wire = variants.iter().map(Variant::wire).collect::<Vec<_>>();
         let wire = &wire;
-        let variant_docs = variants.iter().map(|variant| match &variant.production {
-            Some(production) => format!(
-                "`{production}`, as production sends it; the docs spell it `{}`.",
-                variant.listed
-            ),
-            None => format!("`{}`", variant.listed),
+        let described = self.extensions.get(DESCRIPTIONS);
+        let variant_docs = variants.iter().map(|variant| {
+            let spelling = match &variant.production {
+                Some(production) => format!(
+                    "`{production}`, as production sends it; the docs spell it `{}`.",
+                    variant.listed
+                ),
+                None => format!("`{}`", variant.listed),
+            };
+            match described
+                .and_then(|descriptions| descriptions.get(&variant.listed))
+                .and_then(Value::as_str)
+            {
+                Some(meaning) => format!("{spelling}: {meaning}"),
+                None => spelling,
+            }
         });
         let spellings = variants.iter().map(|variant| {
             let listed = &variant.listed;
@@ -714,6 +728,23 @@ mod tests {
         );
         // typify looks conversions up by the whole schema, extensions included.
         assert!(found[0].schema_keys()[0].extensions.contains_key(ALIASES));
+    }
+
+    #[test]
+    fn a_described_value_documents_its_variant() {
+        let document = serde_json::json!({ "components": { "schemas": { "Order": {
+            "type": "string", "enum": ["title", "executions"],
+            DESCRIPTIONS: { "title": "by title, alphabetically." } } } } });
+        let found = find_open_enums(&document).expect("a valid enum");
+        let code = found[0].tokens().expect("tokens").to_string();
+        assert!(
+            code.contains("`title`: by title, alphabetically."),
+            "{code}"
+        );
+        assert!(
+            code.contains("\"`executions`\""),
+            "an undescribed value keeps its spelling: {code}"
+        );
     }
 
     #[test]
