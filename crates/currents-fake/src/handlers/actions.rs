@@ -8,12 +8,12 @@ use currents_api::{
     },
     types::{
         Action, ActionDeleteResponse, ActionDeleteResponseData, ActionResponse,
-        ActionsListResponse, ResponseStatus, RuleMatcher,
+        ActionsListResponse, ResponseStatus,
     },
 };
 
 use super::success;
-use crate::{ApiError, routes::Answer, server::App};
+use crate::{routes::Answer, server::App};
 
 fn one(operation: Operation, action: Action) -> Answer {
     success(operation, ActionResponse::new(action, ResponseStatus::Ok))
@@ -34,22 +34,7 @@ pub(crate) fn list(app: &App, request: ListActions) -> Answer {
     )
 }
 
-/// Refuses a condition whose type does not take its operator, by the spec's table
-/// (`ConditionType::allows`), as the client does.
-fn check_conditions(matcher: Option<&RuleMatcher>) -> Result<(), ApiError> {
-    for condition in matcher.into_iter().flat_map(|matcher| &matcher.cond) {
-        if !condition.type_.allows(&condition.op) {
-            return Err(ApiError::bad_request(format!(
-                "matcher condition: a {} condition does not take {}",
-                condition.type_, condition.op
-            )));
-        }
-    }
-    Ok(())
-}
-
 pub(crate) fn create(app: &App, request: CreateAction) -> Answer {
-    check_conditions(Some(&request.body.matcher))?;
     let mut store = app.store();
     store.project_exists(&request.project_id)?;
     let action = store
@@ -64,7 +49,6 @@ pub(crate) fn get(app: &App, request: GetAction) -> Answer {
 }
 
 pub(crate) fn update(app: &App, request: UpdateAction) -> Answer {
-    check_conditions(request.body.matcher.as_ref())?;
     let action = app
         .store()
         .actions
