@@ -428,23 +428,28 @@ fn read_parameter<'a>(
 /// A cursor list's answer has `has_more` and a `data` array; a page-number list's has `data`
 /// with a `list` array and `nextPage`; a GET whose `data` is an array and that takes neither
 /// is a list answered whole.
+/// Currents' pagination vocabulary, which the model recognises lists by: the parameters that
+/// say where a page starts, the one that sizes it, and a cursor list's way back.
+const CURSOR: &str = "starting_after";
+const PAGE: &str = "page";
+const LIMIT: &str = "limit";
+const BACK: &str = "ending_before";
+
 fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagination<'a>> {
     let query = |name: &str| operation.parameter(Location::Query, name).is_some();
     let envelope = resolve(document, "", operation.success()?.schema?).value;
     let properties = &envelope["properties"];
-    let (style, position, item_ref) = if query("starting_after") {
+    let data = resolve(document, "", &properties["data"]).value;
+    let (style, position, item_ref) = if query(CURSOR) {
         properties.get("has_more")?;
-        let data = resolve(document, "", &properties["data"]).value;
         data.get("items")?;
-        (PageStyle::Cursor, "starting_after", &data["items"])
-    } else if query("page") {
-        let data = resolve(document, "", &properties["data"]).value;
+        (PageStyle::Cursor, CURSOR, &data["items"])
+    } else if query(PAGE) {
         data["properties"].get("nextPage")?;
         let list = resolve(document, "", &data["properties"]["list"]).value;
         list.get("items")?;
-        (PageStyle::Number, "page", &list["items"])
+        (PageStyle::Number, PAGE, &list["items"])
     } else {
-        let data = resolve(document, "", &properties["data"]).value;
         if operation.method != Method::Get || data["type"] != "array" {
             return None;
         }
@@ -457,16 +462,16 @@ fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagi
             key: resolve(document, "", &data["items"]).value[ITEM_KEY].as_str(),
         });
     };
-    query("limit").then_some(())?;
+    query(LIMIT).then_some(())?;
     let key = resolve(document, "", item_ref).value[ITEM_KEY].as_str();
-    let mut controls = vec![position.to_owned(), "limit".to_owned()];
-    if style == PageStyle::Cursor && query("ending_before") {
-        controls.push("ending_before".to_owned());
+    let mut controls = vec![position.to_owned(), LIMIT.to_owned()];
+    if style == PageStyle::Cursor && query(BACK) {
+        controls.push(BACK.to_owned());
     }
     Some(Pagination {
         style,
         position: Some(position.to_owned()),
-        limit: Some("limit".to_owned()),
+        limit: Some(LIMIT.to_owned()),
         controls,
         item_ref,
         key,
