@@ -23,7 +23,7 @@ pub(crate) const OVERLAY: &str = "spec/overlay.json";
 /// written unless every step succeeds. With `report`, the API diff between the spec on disk
 /// before the run and the new one is written there as Markdown.
 pub(crate) fn run(root: &Path, mode: Mode, report: Option<&Path>) -> anyhow::Result<String> {
-    let fragments = fragments::read_all(&fragments::directory(root))?;
+    let fragments = fragments::read_all(root)?;
     let overlay = read_json(&root.join(OVERLAY))?;
     let merged = build(&fragments, overlay.as_ref())?;
     let text = to_canonical_string(&merged);
@@ -140,7 +140,7 @@ pub(crate) fn fragments_merge_at(root: &Path, revision: Option<&str>) -> anyhow:
                 .transpose()?,
         ),
         None => (
-            fragments::read_all(&fragments::directory(root))?,
+            fragments::read_all(root)?,
             read_json(&root.join(OVERLAY))?,
         ),
     };
@@ -176,14 +176,8 @@ mod tests {
     /// A copy of the real `spec/` directory to break on purpose.
     fn spec_copy() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let fragments_dir = dir.path().join("spec/fragments");
-        fs::create_dir_all(&fragments_dir).expect("create spec/fragments");
         let real = project_root();
-        for (name, path) in
-            fragments::json_files(&fragments::directory(&real)).expect("list fragments")
-        {
-            fs::copy(path, fragments_dir.join(name)).expect("copy fragment");
-        }
+        fragments::copy_folders(&real, dir.path());
         fs::create_dir_all(dir.path().join("crates/currents-api")).expect("create the package");
         for file in [SPEC, OVERLAY, PACKAGED_SPEC] {
             fs::copy(real.join(file), dir.path().join(file)).expect("copy spec file");

@@ -15,9 +15,19 @@ pub(crate) fn show(root: &Path, revision: &str, path: &str) -> anyhow::Result<Op
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
-/// The fragments at `revision`, by file name.
+/// The fragments at `revision` that went into its spec, as [`fragments::read_all`] picks them.
 pub(crate) fn fragments_at(root: &Path, revision: &str) -> anyhow::Result<Vec<Fragment>> {
-    let folder = fragments::FOLDER;
+    let published = folder_at(root, revision, fragments::FOLDER)?;
+    let written = if show(root, revision, fragments::WRITTEN_FOLDER)?.is_some() {
+        folder_at(root, revision, fragments::WRITTEN_FOLDER)?
+    } else {
+        Vec::new()
+    };
+    Ok(fragments::combine(published, written))
+}
+
+/// The fragments of one folder at `revision`, by file name.
+fn folder_at(root: &Path, revision: &str, folder: &str) -> anyhow::Result<Vec<Fragment>> {
     let listed = git(
         root,
         &["ls-tree", "--name-only", revision, &format!("{folder}/")],

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use currents_spec::pointer::escape;
 
 use crate::{
-    fragments::{Fragment, is_method},
+    fragments::{Fragment, WRITTEN_FROM, is_method},
     import::PROVENANCE,
 };
 
@@ -51,7 +51,7 @@ pub(crate) fn merge(fragments: &[Fragment]) -> Result<Value, Conflict> {
                 "components" => merge_components(&mut merged, &mut origin, fragment, value)?,
                 "tags" => merge_tags(&mut merged, &mut origin, fragment, value)?,
                 // Where a fragment came from says nothing about the API.
-                PROVENANCE => {}
+                PROVENANCE | WRITTEN_FROM => {}
                 _ => {
                     let rule = "top-level fields such as info, servers and security must be identical in every fragment";
                     insert_same(

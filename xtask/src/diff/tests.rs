@@ -19,11 +19,7 @@ impl Copy {
     fn new() -> Copy {
         let dir = tempfile::tempdir().expect("temp dir");
         let real = project_root();
-        let fragments_dir = fragments::directory(dir.path());
-        fs::create_dir_all(&fragments_dir).expect("create spec/fragments");
-        for (name, path) in fragments::json_files(&fragments::directory(&real)).expect("list") {
-            fs::copy(path, fragments_dir.join(name)).expect("copy fragment");
-        }
+        fragments::copy_folders(&real, dir.path());
         fs::create_dir_all(dir.path().join("crates/currents-api")).expect("create the package");
         for file in [generate::SPEC, OVERLAY, generate::PACKAGED_SPEC] {
             fs::copy(real.join(file), dir.path().join(file)).expect("copy spec file");
