@@ -63,6 +63,11 @@ impl Actions {
         action
     }
 
+    /// The project an action belongs to.
+    pub(crate) fn project_of(&self, action_id: &str) -> Option<String> {
+        self.by_id.get(action_id).map(|stored| stored.project_id.clone())
+    }
+
     /// An action as it reads now.
     pub(crate) fn get(&self, action_id: &str, now: DateTime<Utc>) -> Result<Action, ApiError> {
         self.by_id

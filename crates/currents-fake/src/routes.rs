@@ -22,7 +22,10 @@ use tower_http::compression::CompressionLayer;
 
 use crate::{
     ApiError, check, faults,
-    handlers::{actions, projects, results, runs},
+    handlers::{
+        actions, affected, context, errors, jira, projects, pull_requests, results, runs, terms,
+        webhooks,
+    },
     paging::PageFault,
     requests::record_and_authorize,
     server::App,
@@ -122,6 +125,26 @@ fn answer(
         Operation::DeleteAction => actions::delete(app, read(&parts)?),
         Operation::EnableAction => actions::enable(app, read(&parts)?),
         Operation::DisableAction => actions::disable(app, read(&parts)?),
+        Operation::GetErrorsExplorer => errors::explorer(app, read(&parts)?, fault),
+        Operation::ListWebhooks => webhooks::list(app, read(&parts)?),
+        Operation::CreateWebhook => webhooks::create(app, read(&parts)?),
+        Operation::GetWebhook => webhooks::get(app, read(&parts)?),
+        Operation::UpdateWebhook => webhooks::update(app, read(&parts)?),
+        Operation::DeleteWebhook => webhooks::delete(app, read(&parts)?),
+        Operation::ListAffectedTests => affected::tests(app, read(&parts)?, fault),
+        Operation::ListAffectedTestExecutions => {
+            affected::test_executions(app, read(&parts)?, fault)
+        }
+        Operation::ListActionTestExecutions => {
+            affected::action_executions(app, read(&parts)?, fault)
+        }
+        Operation::GetContext => context::context(app, headers, read(&parts)?),
+        Operation::ListProjectPullRequests => pull_requests::list(app, read(&parts)?, fault),
+        Operation::ListProjectTerms => terms::list(app, read(&parts)?, fault),
+        Operation::CreateJiraIssueFromRunTest => jira::create_issue(app, read(&parts)?),
+        Operation::LinkJiraIssueFromRunTest => jira::link_issue(app, read(&parts)?),
+        Operation::ListJiraProjects => jira::projects(app, read(&parts)?, fault),
+        Operation::ListJiraIssueTypes => jira::issue_types(app, read(&parts)?, fault),
     }
 }
 

@@ -10,7 +10,7 @@ use currents_api::types::{Action, CreateActionRequest, Project, Run, RunPwLastRu
 use serde_json::{Value, json};
 
 use crate::schema::spec_as_json_schema;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::{
     FakeRun, Fault, Operation, Outage, RecordedRequest, Spelling,
@@ -19,6 +19,7 @@ use crate::{
     outage::{Concurrency, Effect, Standing},
     routes,
     store::Store,
+    webhooks::{self, Delivery},
 };
 
 /// The key the fake accepts unless told otherwise. It is for local development only.
@@ -55,6 +56,10 @@ struct Shared {
     faults: Mutex<Faults>,
     outage: Mutex<Option<Arc<Standing>>>,
     concurrency: Concurrency,
+    /// The webhook deliveries queued by the store, until the server's delivery task takes them.
+    outbox: Mutex<Option<mpsc::UnboundedReceiver<Delivery>>>,
+    /// Every delivery attempted, with its receiver's status or why it failed.
+    delivered: Mutex<Vec<(Delivery, Result<u16, String>)>>,
 }
 
 impl App {
@@ -67,6 +72,9 @@ impl App {
     ) -> Self {
         let mut store = Store::default();
         runs.into_iter().for_each(|run| store.insert(run));
+        // The runs it starts with were there before any hook: only later changes are delivered.
+        let (outbox, queued) = mpsc::unbounded_channel();
+        store.webhooks.deliver_to(outbox);
         for (project_id, action) in actions {
             store.actions.insert(project_id, action);
         }
@@ -81,6 +89,8 @@ impl App {
             faults: Mutex::default(),
             outage: Mutex::default(),
             concurrency: Concurrency::default(),
+            outbox: Mutex::new(Some(queued)),
+            delivered: Mutex::default(),
         }))
     }
 
@@ -234,6 +244,17 @@ async fn serve_app(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let queued = app.0.outbox.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(queued) = queued {
+        let log = app.clone();
+        tokio::spawn(webhooks::deliver(queued, move |delivery, outcome| {
+            log.0
+                .delivered
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((delivery, outcome));
+        }));
+    }
     axum::serve(listener, routes::router(app))
         .with_graceful_shutdown(shutdown)
         .await
@@ -414,6 +435,23 @@ impl FakeServer {
     /// Returns false if there is no such run.
     pub fn update_run(&self, run_id: &str, change: impl FnOnce(&mut Run)) -> bool {
         self.app.store().update(run_id, change)
+    }
+
+    /// Every webhook delivery attempted so far, in order, each with the receiver's HTTP status
+    /// or why it could not be delivered.
+    pub fn deliveries(&self) -> Vec<(Delivery, Result<u16, String>)> {
+        self.app
+            .0
+            .delivered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The Jira issue with this key that the fake created, with the (run id, test id) of each
+    /// test it was created from or linked to; `None` if there is none.
+    pub fn jira_issue_tests(&self, key: &str) -> Option<Vec<(String, String)>> {
+        self.app.store().jira.issue(key).map(|issue| issue.tests.clone())
     }
 
     /// Creates an action in a project, as createAction would, and returns it.

@@ -18,6 +18,8 @@ use serde_json::Value;
 use crate::{
     ApiError,
     actions::Actions,
+    jira::Jira,
+    webhooks::Webhooks,
     derived::executions::test_id,
     paging::{Ordered, Place},
 };
@@ -134,15 +136,19 @@ pub(crate) struct Store {
     deleted: BTreeSet<String>,
     pub(crate) projects: BTreeMap<String, Project>,
     pub(crate) actions: Actions,
+    pub(crate) webhooks: Webhooks,
+    pub(crate) jira: Jira,
 }
 
 impl Store {
     pub(crate) fn insert(&mut self, run: FakeRun) {
         self.deleted.remove(&run.run.run_id);
-        if let Some(old) = self.runs.get(&run.run.run_id) {
+        let before = self.runs.get(&run.run.run_id).map(|old| {
             self.order.remove(&place_of(&old.run));
-        }
+            old.run.completion_state.clone()
+        });
         self.order.insert(place_of(&run.run));
+        self.webhooks.observe(before.as_ref(), &run.run, Utc::now());
         self.runs.insert(run.run.run_id.clone(), run);
     }
 
@@ -181,8 +187,10 @@ impl Store {
             return false;
         };
         self.order.remove(&place_of(&stored.run));
+        let before = stored.run.completion_state.clone();
         change(&mut stored.run);
         self.order.insert(place_of(&stored.run));
+        self.webhooks.observe(Some(&before), &stored.run, Utc::now());
         true
     }
 
@@ -251,6 +259,7 @@ impl Store {
                 run.status
             )));
         }
+        let before = run.completion_state.clone();
         run.status = RunStatus::Cancelled;
         run.completion_state = RunCompletionState::Cancelled;
         run.cancellation = Some(
@@ -259,6 +268,7 @@ impl Store {
                 .with_cancelled_by(by.to_owned())
                 .with_reason("Cancelled through the REST API".to_owned()),
         );
+        self.webhooks.observe(Some(&before), run, at);
         Ok(())
     }
 
@@ -283,9 +293,11 @@ impl Store {
             }
         }
         if reset > 0 {
+            let before = run.completion_state.clone();
             run.status = RunStatus::Running;
             run.completion_state = RunCompletionState::Incomplete;
             run.duration_ms = None;
+            self.webhooks.observe(Some(&before), run, Utc::now());
         }
         Ok(reset)
     }

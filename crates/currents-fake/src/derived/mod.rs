@@ -3,5 +3,6 @@
 //! getRun and findRun serve, so the operations agree with each other.
 
 pub(crate) mod executions;
+pub(crate) mod matching;
 pub(crate) mod metrics;
 pub(crate) mod projects;
