@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, builder::PossibleValuesParser};
 use currents::{
     API_KEY_ENV, API_URL_ENV, DEFAULT_TIMEOUT, PRODUCTION_URL, WaitOptions,
-    api::types::{ActionStatus, RunStatusFilter, SpecFileOrder, TestOrder},
+    api::types::{
+        ActionStatus, AffectedActionType, ContextDetail, ErrorDimension, ErrorOrder,
+        PullRequestOrder, RunStatusFilter, SpecFileOrder, TermType, TestOrder,
+    },
 };
 
 /// The project id, as `@currents/cmd` reads it in CI.
@@ -88,6 +91,23 @@ pub(crate) enum Command {
     /// Manage Actions: rules that skip, quarantine or tag the tests they match.
     #[command(subcommand)]
     Actions(ActionsCommand),
+    /// The errors explorer: a project's test errors over a date range, most frequent first.
+    Errors(ErrorsArgs),
+    /// Manage a project's HTTP webhooks.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+    /// The failure context of a run, an instance or a test, as JSON or Markdown.
+    Context(ContextArgs),
+    /// A project's pull-request cards: its runs grouped by pull request.
+    Prs(PrsArgs),
+    /// The values of one kind of term a project's runs carry (tags, branches, authors...).
+    Terms(TermsArgs),
+    /// The Jira integration: projects, issue types, and issues from run tests.
+    #[command(subcommand)]
+    Jira(JiraCommand),
+    /// Call any route below the base URL, as `gh api` does: GET with -f as query, other
+    /// methods with -f as a JSON body; --paginate follows the pages.
+    Api(ApiArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -294,6 +314,223 @@ pub(crate) enum ActionsCommand {
     Enable(ActionArg),
     /// Disable an action.
     Disable(ActionArg),
+    /// The tests the project's actions applied to, most recently seen first.
+    Tests(AffectedTestsArgs),
+    /// The test executions an action applied to, or those of one test (--signature).
+    Executions(ExecutionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AffectedTestsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    /// Only tests affected by actions of this type; repeat for several.
+    #[arg(long = "action-type", value_parser = PossibleValuesParser::new(AffectedActionType::KNOWN))]
+    pub(crate) action_types: Vec<String>,
+    /// Only tests whose spec, title or action name contains this.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// Stop after this many tests.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExecutionsArgs {
+    /// The action whose executions to list.
+    #[arg(long, conflicts_with = "signature", required_unless_present = "signature")]
+    pub(crate) action: Option<String>,
+    /// Or the test (its signature) whose executions to list, with --project.
+    #[arg(long, requires = "project")]
+    pub(crate) signature: Option<String>,
+    /// The project id, with --signature.
+    #[arg(long)]
+    pub(crate) project: Option<String>,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    /// Stop after this many executions.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ErrorsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    #[command(flatten)]
+    pub(crate) range: RangeArgs,
+    /// Group by these dimensions, the first one primary; repeat for several.
+    #[arg(long = "group-by", value_parser = PossibleValuesParser::new(ErrorDimension::KNOWN))]
+    pub(crate) group_by: Vec<String>,
+    /// Order by (count by default).
+    #[arg(long, value_parser = PossibleValuesParser::new(ErrorOrder::KNOWN))]
+    pub(crate) order: Option<String>,
+    /// Only errors whose message contains this.
+    #[arg(long)]
+    pub(crate) message: Option<String>,
+    /// Only runs with this branch (or prefix ending in '*'); repeat for several.
+    #[arg(long = "branch")]
+    pub(crate) branches: Vec<String>,
+    /// Stop after this many error groups.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES)]
+pub(crate) enum WebhooksCommand {
+    /// List a project's webhooks.
+    List {
+        /// The project id.
+        #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+        project: String,
+    },
+    /// Show a webhook.
+    Get(HookArg),
+    /// Create a webhook from a JSON body (CreateWebhookRequest).
+    Create(CreateActionArgs),
+    /// Change a webhook with a JSON body (UpdateWebhookRequest).
+    Update(UpdateHookArgs),
+    /// Delete a webhook, for good.
+    Delete(DeleteHookArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HookArg {
+    /// The webhook id (a UUID).
+    pub(crate) hook_id: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UpdateHookArgs {
+    /// The webhook id (a UUID).
+    pub(crate) hook_id: String,
+    /// The JSON body: a file, or - for stdin.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeleteHookArgs {
+    /// The webhook id (a UUID).
+    pub(crate) hook_id: String,
+    /// Do not ask for confirmation (required when not on a terminal).
+    #[arg(long, short)]
+    pub(crate) yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ContextArgs {
+    /// The run: alone for the run's failed tests, with --instance for the instance's.
+    #[arg(long)]
+    pub(crate) run: Option<String>,
+    /// The instance: with --run, or with --test for one test.
+    #[arg(long)]
+    pub(crate) instance: Option<String>,
+    /// The test, with --instance.
+    #[arg(long, requires = "instance")]
+    pub(crate) test: Option<String>,
+    /// The attempt of a test (0 is the first; the latest by default).
+    #[arg(long, requires = "test")]
+    pub(crate) attempt: Option<i64>,
+    /// json (the API's data) or md (the Markdown the server renders).
+    #[arg(long = "format", value_parser = PossibleValuesParser::new(["json", "md"]), default_value = "json")]
+    pub(crate) format: String,
+    /// How much detail.
+    #[arg(long, value_parser = PossibleValuesParser::new(ContextDetail::KNOWN))]
+    pub(crate) detail: Option<String>,
+    /// Failed tests per page at the run and instance levels.
+    #[arg(long)]
+    pub(crate) limit: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PrsArgs {
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// Order by (last_run by default).
+    #[arg(long, value_parser = PossibleValuesParser::new(PullRequestOrder::KNOWN))]
+    pub(crate) order: Option<String>,
+    /// Only cards whose PR title or branch contains this, or the PR number (123 or #123).
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// Stop after this many cards.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TermsArgs {
+    /// The kind of term.
+    #[arg(value_parser = PossibleValuesParser::new(TermType::KNOWN))]
+    pub(crate) term_type: String,
+    /// The project id.
+    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: String,
+    /// Only values that contain this.
+    #[arg(long)]
+    pub(crate) search: Option<String>,
+    /// Stop after this many values.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES)]
+pub(crate) enum JiraCommand {
+    /// The projects of the Jira site (their ids are the jiraProjectId of an issue).
+    Projects {
+        /// The Jira site's Installation ID, as the dashboard shows it.
+        #[arg(long)]
+        installation: String,
+    },
+    /// The issue types of a Jira project, with their custom fields.
+    IssueTypes {
+        /// The Jira site's Installation ID.
+        #[arg(long)]
+        installation: String,
+        /// The Jira project id.
+        #[arg(long)]
+        jira_project: String,
+    },
+    /// Create a Jira issue from a run's test (CreateJiraIssueFromRunTestRequest).
+    Create(CreateActionArgs),
+    /// Link a run's test to an existing Jira issue (LinkJiraIssueFromRunTestRequest).
+    Link {
+        /// The Jira issue key, such as PROJ-123.
+        issue_key: String,
+        /// The project id.
+        #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
+        project: String,
+        /// The JSON body: a file, or - for stdin.
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApiArgs {
+    /// The HTTP method: GET, POST, PUT, PATCH or DELETE.
+    #[arg(value_parser = PossibleValuesParser::new(["GET", "POST", "PUT", "PATCH", "DELETE"]), ignore_case = true)]
+    pub(crate) method: String,
+    /// A path below the base URL, such as /projects; not a URL.
+    pub(crate) path: String,
+    /// key=value: a query parameter for GET, a JSON body field otherwise (repeat for several;
+    /// a repeated key makes a list). Values that read as JSON numbers, booleans or null are
+    /// sent as such in a body.
+    #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
+    pub(crate) fields: Vec<String>,
+    /// The raw JSON body: a file, or - for stdin.
+    #[arg(long, value_name = "PATH", conflicts_with = "fields")]
+    pub(crate) input: Option<PathBuf>,
+    /// Follow has_more (cursor) or nextPage (page number) and print one item per line.
+    #[arg(long)]
+    pub(crate) paginate: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,8 @@
 
 use currents_api::{
     operations::{
-        CreateAction, DeleteAction, DisableAction, EnableAction, GetAction, ListActions,
+        CreateAction, DeleteAction, DisableAction, EnableAction, GetAction,
+        ListActionTestExecutions, ListActions, ListAffectedTestExecutions, ListAffectedTests,
         UpdateAction,
     },
     types::{
@@ -11,7 +12,21 @@ use currents_api::{
     },
 };
 
-use crate::{ActionId, Client, Error, ProjectId, Received, ValidationError, query::Query};
+use std::ops::Range;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::{
+    ActionId, Client, Error, ProjectId, Received, TestSignature, ValidationError,
+    query::{Query, check_range},
+};
+
+/// A date range as the affected-tests operations take it: RFC 3339 text.
+fn dates(range: &Range<DateTime<Utc>>) -> Result<(String, String), ValidationError> {
+    check_range(range.start, range.end)?;
+    let text = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
+    Ok((text(range.start), text(range.end)))
+}
 
 /// The Actions operations of a [`Client`].
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +43,42 @@ impl<'a> Actions<'a> {
     /// once, so the walk is one request.
     pub fn list(self, project: &ProjectId) -> Query<'a, ListActions> {
         Query::new(self.client, Ok(ListActions::new(project.as_str())))
+    }
+
+    /// The tests that the project's actions applied to in a date range (listAffectedTests),
+    /// one per test, most recently seen first. A preview operation of Currents'.
+    pub fn affected_tests(
+        self,
+        project: &ProjectId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, ListAffectedTests> {
+        let request = dates(&range)
+            .map(|(start, end)| ListAffectedTests::new(project.as_str(), start, end));
+        Query::new(self.client, request)
+    }
+
+    /// The executions of one test that actions applied to (listAffectedTestExecutions).
+    pub fn affected_test_executions(
+        self,
+        project: &ProjectId,
+        test: &TestSignature,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, ListAffectedTestExecutions> {
+        let request = dates(&range).map(|(start, end)| {
+            ListAffectedTestExecutions::new(test.as_str(), project.as_str(), start, end)
+        });
+        Query::new(self.client, request)
+    }
+
+    /// The test executions one action applied to (listActionTestExecutions).
+    pub fn executions(
+        self,
+        action: &ActionId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, ListActionTestExecutions> {
+        let request = dates(&range)
+            .map(|(start, end)| ListActionTestExecutions::new(action.as_str(), start, end));
+        Query::new(self.client, request)
     }
 
     /// An action by id (getAction).

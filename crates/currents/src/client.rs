@@ -146,7 +146,22 @@ impl Client {
         Tests::new(self)
     }
 
-    /// The Actions operations: skip, quarantine and tag rules.
+    /// The Webhooks operations: a project's HTTP webhooks.
+    pub fn webhooks(&self) -> crate::Webhooks<'_> {
+        crate::Webhooks::new(self)
+    }
+
+    /// The failure-context operation: a run's, an instance's or a test's, as JSON or Markdown.
+    pub fn context(&self) -> crate::Context<'_> {
+        crate::Context::new(self)
+    }
+
+    /// The Jira operations: the organization's Jira site, and issues from run tests.
+    pub fn jira(&self) -> crate::Jira<'_> {
+        crate::Jira::new(self)
+    }
+
+    /// The Actions operations: skip, quarantine and tag rules, and the tests they applied to.
     pub fn actions(&self) -> Actions<'_> {
         Actions::new(self)
     }

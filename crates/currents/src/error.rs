@@ -10,6 +10,8 @@ use currents_api::{
     types::{RunStatus, error::ConversionError},
 };
 
+use crate::Endpoint;
+
 use crate::ResponseMeta;
 
 /// Input that was refused before any request was sent.
@@ -130,8 +132,8 @@ pub enum Error {
         code_suffix(code)
     )]
     Api {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// The HTTP status.
         status: u16,
         /// The `error` field of the API's `ErrorResponse`, or a description of the body.
@@ -146,8 +148,8 @@ pub enum Error {
     /// What was asked for (or a run matching the query) does not exist: HTTP 404.
     #[error("{operation}: not found: {message}")]
     NotFound {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// What the API said.
         message: String,
         /// The `code` field of the `ErrorResponse`, if it had one.
@@ -159,8 +161,8 @@ pub enum Error {
     /// The response was too large: the API's HTTP 413, or a body over the client's cap.
     #[error("{operation}: the response is larger than {limit}")]
     TooLarge {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// Which limit was hit.
         limit: SizeLimit,
     },
@@ -168,8 +170,8 @@ pub enum Error {
     /// The call did not finish within the client's total timeout.
     #[error("{operation} timed out after {after:?}")]
     Timeout {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// The timeout that expired.
         after: Duration,
     },
@@ -194,8 +196,8 @@ pub enum Error {
     /// The request or the response body could not be transferred.
     #[error("{operation}: the connection failed")]
     Transport {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// What failed.
         #[source]
         source: TransportError,
@@ -205,7 +207,7 @@ pub enum Error {
     #[error("{operation}: paging stopped: {problem}")]
     Paging {
         /// The list operation.
-        operation: Operation,
+        operation: Endpoint,
         /// What the pages did.
         problem: PagingError,
     },
@@ -213,8 +215,8 @@ pub enum Error {
     /// The response body did not decode into the documented type.
     #[error("{operation}: the HTTP {status} response body did not decode")]
     Decode {
-        /// The operation.
-        operation: Operation,
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
         /// The HTTP status of the response.
         status: u16,
         /// Why decoding failed; it names the line and column, not the body.
@@ -378,9 +380,16 @@ impl Error {
         }
     }
 
-    /// The operation the error comes from; `None` for input refused before any request, and
-    /// for a wait that ran out of time.
+    /// The operation the error comes from; `None` for input refused before any request, for
+    /// a wait that ran out of time, and for a route the spec does not describe (see
+    /// [`Error::endpoint`]).
     pub fn operation(&self) -> Option<Operation> {
+        self.endpoint().and_then(Endpoint::operation)
+    }
+
+    /// The operation or route the error comes from; `None` for input refused before any
+    /// request, and for a wait that ran out of time.
+    pub fn endpoint(&self) -> Option<&Endpoint> {
         match self {
             Error::Api { operation, .. }
             | Error::NotFound { operation, .. }
@@ -388,7 +397,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Paging { operation, .. }
-            | Error::Decode { operation, .. } => Some(*operation),
+            | Error::Decode { operation, .. } => Some(operation),
             _ => None,
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use url::Url;
 
-use crate::Operation;
+use crate::Endpoint;
 
 /// Called around every attempt of every call, retries included, in the order the hooks were
 /// added ([`ClientBuilder::hook`](crate::ClientBuilder::hook)).
@@ -68,8 +68,8 @@ impl<H: Hook + ?Sized> Hook for std::sync::Arc<H> {
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct AttemptInfo<'a> {
-    /// The operation.
-    pub operation: Operation,
+    /// The operation, or the route of a request built with `Client::request`.
+    pub operation: &'a Endpoint,
     /// The HTTP method.
     pub method: &'a Method,
     /// The URL, path and query; it holds no secret (the key travels in a header).

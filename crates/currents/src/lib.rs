@@ -4,13 +4,17 @@
 mod actions;
 mod base_url;
 mod client;
+mod context;
+mod endpoint;
 mod error;
 mod hook;
 mod input;
+mod jira;
 mod limits;
 mod pages;
 mod projects;
 mod query;
+mod raw;
 mod received;
 mod response_meta;
 mod results;
@@ -18,23 +22,28 @@ mod retry;
 mod runs;
 mod summary;
 mod transport;
+mod webhooks;
 
 pub use actions::Actions;
+pub use context::Context;
 pub use base_url::{LOCAL_URL, PRODUCTION_URL, STAGING_URL};
 pub use client::{
     API_KEY_ENV, API_URL_ENV, Client, ClientBuilder, Config, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use endpoint::Endpoint;
 pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
 pub use hook::{AttemptInfo, AttemptOutcome, Hook};
 pub use input::{
-    ActionId, BranchFilter, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag,
+    ActionId, BranchFilter, HookId, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag,
     TestSignature,
 };
+pub use jira::Jira;
 pub use limits::{DEFAULT_MAX_IN_FLIGHT, RetryBudget};
 pub use pages::{DEFAULT_MAX_PAGES, Items, Page, Pages};
 pub use projects::Projects;
 pub use query::Query;
+pub use raw::{RawRequest, RawResponse};
 pub use received::Received;
 pub use response_meta::ResponseMeta;
 pub use results::{Instances, Tests};
@@ -43,6 +52,7 @@ pub use runs::{
     CancelGithubRun, CancelOutcome, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions, ResetReport,
     Runs, WaitOptions, is_finished,
 };
+pub use webhooks::Webhooks;
 pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
 
 /// The HTTP client underneath, for [`ClientBuilder::http_client`] and the types [`Hook`]s

@@ -35,6 +35,11 @@ impl<'a, R> Query<'a, R> {
         }
     }
 
+    /// The client and the request (or the first refusal), for a query sent its own way.
+    pub(crate) fn into_parts(self) -> (&'a Client, Result<R, ValidationError>) {
+        (self.client, self.request)
+    }
+
     /// Applies a change that may refuse its input; the first refusal is kept.
     pub(crate) fn with(
         mut self,

@@ -90,7 +90,7 @@ impl<'a> Tests<'a> {
         let response = Box::new(reply.meta());
         let data = reply.received::<GetTestSignature>()?.into_inner();
         let signature = data.signature.ok_or_else(|| Error::Api {
-            operation: currents_api::operations::Operation::GetTestSignature,
+            operation: currents_api::operations::Operation::GetTestSignature.into(),
             status: response.status(),
             message: "the answer has no signature".into(),
             code: None,

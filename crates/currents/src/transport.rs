@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant, SystemTime},
 };
 
-use currents_api::operations::{Operation, Request};
+use currents_api::operations::Request;
 use reqwest::{Method, StatusCode, header};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -19,7 +19,7 @@ use tracing::{Instrument as _, field};
 use url::Url;
 
 use crate::{
-    AttemptInfo, AttemptOutcome, Client, Error, Hook, Received, ResponseMeta, SizeLimit,
+    AttemptInfo, AttemptOutcome, Client, Endpoint, Error, Hook, Received, ResponseMeta, SizeLimit,
     error::TransportError,
     retry::{Reason, Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
@@ -27,7 +27,7 @@ use crate::{
 /// One API call, before it is sent.
 #[derive(Debug)]
 pub(crate) struct Call {
-    pub(crate) operation: Operation,
+    pub(crate) operation: Endpoint,
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) body: Option<Vec<u8>>,
@@ -38,7 +38,7 @@ impl Call {
     /// filled in (each path parameter one encoded segment) and the query pairs, and the JSON
     /// body.
     pub(crate) fn new<R: Request>(base_url: &Url, request: &R) -> Call {
-        let operation = R::OPERATION;
+        let operation = Endpoint::from(R::OPERATION);
         let mut url = base_url.clone();
         url.path_segments_mut()
             .expect("a validated base URL has a path")
@@ -48,7 +48,7 @@ impl Call {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let method = Method::from_bytes(operation.method().as_str().as_bytes())
+        let method = Method::from_bytes(R::OPERATION.method().as_str().as_bytes())
             .expect("the spec's methods are valid HTTP methods");
         let body = request.body().map(|body| {
             serde_json::to_vec(body).expect("a generated request body always serialises")
@@ -65,7 +65,7 @@ impl Call {
 /// A complete response, and what it took to get it.
 #[derive(Debug)]
 pub(crate) struct Reply {
-    pub(crate) operation: Operation,
+    pub(crate) operation: Endpoint,
     pub(crate) status: StatusCode,
     pub(crate) headers: header::HeaderMap,
     pub(crate) body: Vec<u8>,
@@ -87,7 +87,7 @@ impl Reply {
             return Err(self.into_error());
         }
         let decode_error = |source| Error::Decode {
-            operation: self.operation,
+            operation: self.operation.clone(),
             status: self.status.as_u16(),
             source,
         };
@@ -112,7 +112,7 @@ impl Reply {
 
     /// The error an unsuccessful response stands for.
     pub(crate) fn into_error(self) -> Error {
-        let operation = self.operation;
+        let operation = self.operation.clone();
         let (message, code) = error_body(&self.body);
         let response = Box::new(self.meta());
         match self.status {
@@ -169,14 +169,14 @@ impl Client {
         self.execute(request).await?.received::<R>()
     }
 
-    async fn send(&self, call: Call) -> Result<Reply, Error> {
-        let operation = call.operation;
+    pub(crate) async fn send(&self, call: Call) -> Result<Reply, Error> {
+        let operation = call.operation.clone();
         // OpenTelemetry's HTTP client conventions; tracing-opentelemetry reads `otel.*`.
         let span = tracing::info_span!(
             "currents.request",
             otel.name = %format_args!("{} {}", call.method, operation.path()),
             otel.kind = "client",
-            currents.operation = operation.id(),
+            currents.operation = %operation,
             http.request.method = %call.method,
             server.address = call.url.host_str().unwrap_or_default(),
             server.port = call.url.port_or_known_default().unwrap_or_default(),
@@ -191,8 +191,8 @@ impl Client {
         let result = tokio::time::timeout(timeout, self.attempts(&call, &span, started))
             .instrument(span.clone())
             .await
-            .unwrap_or(Err(Error::Timeout {
-                operation,
+            .unwrap_or_else(|_| Err(Error::Timeout {
+                operation: operation.clone(),
                 after: timeout,
             }));
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -260,7 +260,7 @@ impl Client {
                     limits.refund(spent);
                 }
                 Ok(Reply {
-                    operation: call.operation,
+                    operation: call.operation.clone(),
                     status,
                     headers,
                     body,
@@ -269,7 +269,7 @@ impl Client {
                 })
             }
             Err(AttemptError::Transport(source)) => Err(Error::Transport {
-                operation: call.operation,
+                operation: call.operation.clone(),
                 source: TransportError(source),
             }),
             Err(AttemptError::Final(error)) => Err(error),
@@ -281,7 +281,7 @@ impl Client {
     async fn attempt(&self, call: &Call, number: u32) -> AttemptResult {
         let admission = self.limits().admit().await;
         let info = AttemptInfo {
-            operation: call.operation,
+            operation: &call.operation,
             method: &call.method,
             url: &call.url,
             number,
@@ -332,7 +332,7 @@ impl Client {
         while let Some(chunk) = response.chunk().await.map_err(AttemptError::Transport)? {
             if body.len() + chunk.len() > cap {
                 return Err(AttemptError::Final(Error::TooLarge {
-                    operation: call.operation,
+                    operation: call.operation.clone(),
                     limit: SizeLimit::Client(cap),
                 }));
             }

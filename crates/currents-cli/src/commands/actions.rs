@@ -89,13 +89,15 @@ pub(super) async fn run(
             let action = actions.disable(&args.action_id.parse()?).await?;
             output.data(&action, describe)?;
         }
+        ActionsCommand::Tests(args) => super::analysis::affected_tests(client, args, output).await?,
+        ActionsCommand::Executions(args) => super::analysis::executions(client, args, output).await?,
     }
     Ok(())
 }
 
 /// The JSON body of a create or update, from a file or stdin (`-`), decoded into its type. A
 /// field that does not fit is named with its path.
-fn read_body<T: DeserializeOwned>(path: &Path) -> Result<T, Stop> {
+pub(super) fn read_body<T: DeserializeOwned>(path: &Path) -> Result<T, Stop> {
     let text = if path == Path::new("-") {
         let mut text = String::new();
         io::stdin().read_to_string(&mut text)?;

@@ -1,9 +1,13 @@
 //! The commands: build the client, run one command, and say how it ended.
 
 mod actions;
+mod analysis;
+mod api;
+mod jira;
 mod projects;
 mod results;
 mod runs;
+mod webhooks;
 
 use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 
@@ -60,6 +64,13 @@ pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
         Command::TestResults(args) => results::test_results(&client()?, args, output).await?,
         Command::Signature(args) => results::signature(&client()?, args, output).await?,
         Command::Actions(command) => actions::run(&client()?, command, output).await?,
+        Command::Errors(args) => analysis::errors(&client()?, args, output).await?,
+        Command::Webhooks(command) => webhooks::run(&client()?, command, output).await?,
+        Command::Context(args) => analysis::context(&client()?, args, output).await?,
+        Command::Prs(args) => analysis::prs(&client()?, args, output).await?,
+        Command::Terms(args) => analysis::terms(&client()?, args, output).await?,
+        Command::Jira(command) => jira::run(&client()?, command, output).await?,
+        Command::Api(args) => api::run(&client()?, args, output).await?,
         Command::Completions { .. } => {}
     }
     Ok(Exit::Success)

@@ -62,9 +62,54 @@ checked_string!(
     check_segment
 );
 
+/// A webhook id is a UUID v4 (`8-4-4-4-12` hex digits, `4` opening the third group, one of
+/// `8`, `9`, `a`, `b` the fourth), which the API requires of it.
+fn check_hook_id(subject: &'static str, value: &str) -> Result<(), ValidationError> {
+    let groups = value.split('-').collect::<Vec<_>>();
+    let shaped = groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
+        && groups[2].starts_with('4')
+        && groups[3].starts_with(['8', '9', 'a', 'b', 'A', 'B']);
+    if shaped {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            subject,
+            value,
+            "must be a UUID v4, such as 6b0fcbfa-0001-4001-8000-000000000001",
+        ))
+    }
+}
+
+checked_string!(
+    /// A webhook's id: a UUID v4, such as `6b0fcbfa-0001-4001-8000-000000000001`.
+    HookId,
+    "webhook id",
+    check_hook_id
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhook_ids_are_uuid_v4() {
+        let cases = [
+            ("6b0fcbfa-0001-4001-8000-000000000001", true),
+            ("6B0FCBFA-0001-4001-B000-000000000001", true),
+            ("6b0fcbfa-0001-1001-8000-000000000001", false),
+            ("6b0fcbfa-0001-4001-c000-000000000001", false),
+            ("6b0fcbfa00014001800000000000001", false),
+            ("../webhooks", false),
+            ("", false),
+        ];
+        for (value, taken) in cases {
+            assert_eq!(HookId::new(value).is_ok(), taken, "{value}");
+        }
+    }
 
     #[test]
     fn ids_that_would_change_the_url_are_refused_with_the_rule() {

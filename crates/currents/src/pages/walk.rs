@@ -166,7 +166,7 @@ async fn step<R: Paginated>(
         Err(source) => {
             state.pending = None;
             let error = Error::Decode {
-                operation: R::OPERATION,
+                operation: R::OPERATION.into(),
                 status,
                 source,
             };
@@ -204,7 +204,7 @@ fn duplicate_free<R: Paginated>(
 impl<R: Paginated> State<R> {
     fn paging(&self, problem: PagingError) -> Error {
         Error::Paging {
-            operation: R::OPERATION,
+            operation: R::OPERATION.into(),
             problem,
         }
     }
@@ -259,7 +259,7 @@ impl<R: Paginated> State<R> {
             }
             let status = reply.status.as_u16();
             let (items, next) = R::split(&reply.body).map_err(|source| Error::Decode {
-                operation: R::OPERATION,
+                operation: R::OPERATION.into(),
                 status,
                 source,
             })?;

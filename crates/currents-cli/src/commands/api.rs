@@ -1,0 +1,197 @@
+//! `currents api METHOD PATH`: any route below the base URL, as `gh api` calls GitHub's, with
+//! the client's auth, gzip, retries (by method), size cap and errors.
+
+use std::io::{self, Read as _, Write as _};
+
+use currents::{Client, DEFAULT_MAX_PAGES, RawResponse, reqwest::Method};
+use serde::Deserialize;
+use serde_json::{Map, Value, value::RawValue};
+
+use super::Stop;
+use crate::{cli::ApiArgs, cli::Format, exit::Failure, output::Output, terminal};
+
+/// The parts of a list answer that say where the next page is.
+#[derive(Deserialize)]
+struct ListAnswer<'a> {
+    #[serde(borrow)]
+    data: &'a RawValue,
+    has_more: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct NumberedData<'a> {
+    #[serde(borrow)]
+    list: Vec<&'a RawValue>,
+    #[serde(rename = "nextPage")]
+    next_page: Value,
+}
+
+pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Result<(), Stop> {
+    let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| Failure::invalid(format!("'{}' is not an HTTP method", args.method)))?;
+    let fields = args
+        .fields
+        .iter()
+        .map(|field| {
+            field.split_once('=').ok_or_else(|| {
+                Failure::invalid(format!("-f {field}: give a field as KEY=VALUE"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = match &args.input {
+        Some(path) => Some(read_input(path)?),
+        None if method != Method::GET && !fields.is_empty() => Some(body_of(&fields)),
+        None => None,
+    };
+    let query = if method == Method::GET { fields.clone() } else { Vec::new() };
+    if args.paginate && method != Method::GET {
+        return Err(Failure::invalid("--paginate follows the pages of a GET").into());
+    }
+    let send = |extra: Option<(&str, String)>| {
+        let mut request = client.request(method.clone(), &args.path);
+        for (key, value) in &query {
+            if extra.as_ref().is_some_and(|(name, _)| name == key) {
+                continue;
+            }
+            request = request.query(*key, *value);
+        }
+        if let Some((name, value)) = extra {
+            request = request.query(name, value);
+        }
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        request.send()
+    };
+    if !args.paginate {
+        let response = send(None).await?;
+        return print_whole(&response, output.format);
+    }
+    let mut stdout = io::stdout().lock();
+    let mut next: Option<(&str, String)> = None;
+    for _ in 0..DEFAULT_MAX_PAGES {
+        let response = send(next.clone()).await?;
+        let answer: ListAnswer<'_> = serde_json::from_slice(&response.body)
+            .map_err(|error| Failure::api(format!("the answer is not a list: {error}")))?;
+        next = match answer.has_more {
+            // A cursor list: `data` is the page; the last item's cursor starts the next.
+            Some(has_more) => {
+                let items: Vec<&RawValue> = serde_json::from_str(answer.data.get())
+                    .map_err(|error| Failure::api(format!("`data` is not a list: {error}")))?;
+                print_items(&mut stdout, &items, output.format)?;
+                let cursor = items
+                    .last()
+                    .and_then(|item| serde_json::from_str::<Map<String, Value>>(item.get()).ok())
+                    .and_then(|item| item.get("cursor").and_then(Value::as_str).map(str::to_owned));
+                match cursor {
+                    Some(cursor) if has_more => Some(("starting_after", cursor)),
+                    None if has_more => {
+                        return Err(Failure::api("has_more is true, but the last item has no cursor").into());
+                    }
+                    _ => None,
+                }
+            }
+            None => match serde_json::from_str::<NumberedData<'_>>(answer.data.get()) {
+                // A page-number list: `data.list` is the page, `data.nextPage` the next one.
+                Ok(page) => {
+                    print_items(&mut stdout, &page.list, output.format)?;
+                    page.next_page.as_i64().map(|n| ("page", n.to_string()))
+                }
+                // A list answered whole, or not a list: its data, once.
+                Err(_) => {
+                    let items: Vec<&RawValue> =
+                        serde_json::from_str(answer.data.get()).unwrap_or_else(|_| vec![answer.data]);
+                    print_items(&mut stdout, &items, output.format)?;
+                    None
+                }
+            },
+        };
+        if next.is_none() {
+            return Ok(());
+        }
+    }
+    Err(Failure::api(format!("stopped after {DEFAULT_MAX_PAGES} pages")).into())
+}
+
+fn print_items(out: &mut impl io::Write, items: &[&RawValue], format: Format) -> Result<(), Stop> {
+    for item in items {
+        match format {
+            Format::Json => writeln!(out, "{}", item.get())?,
+            Format::Table => writeln!(out, "{}", terminal::safe(item.get()))?,
+        }
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The answer as received for a pipe; pretty, and unable to act on the terminal, for a person.
+fn print_whole(response: &RawResponse, format: Format) -> Result<(), Stop> {
+    let text = match (format, response.json()) {
+        (Format::Table, Ok(value)) => {
+            terminal::safe(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned()
+        }
+        (Format::Table, Err(_)) => terminal::safe(&String::from_utf8_lossy(&response.body)).into_owned(),
+        (Format::Json, _) => String::from_utf8_lossy(&response.body).into_owned(),
+    };
+    let mut stdout = io::stdout().lock();
+    write!(stdout, "{text}")?;
+    if !text.ends_with('\n') {
+        writeln!(stdout)?;
+    }
+    Ok(())
+}
+
+/// A body from -f fields: a repeated key is a list; a value that reads as a JSON number,
+/// boolean or null is one.
+fn body_of(fields: &[(&str, &str)]) -> Value {
+    let mut body = Map::new();
+    for (key, value) in fields {
+        let value = match serde_json::from_str::<Value>(value) {
+            Ok(scalar @ (Value::Number(_) | Value::Bool(_) | Value::Null)) => scalar,
+            _ => Value::String((*value).to_owned()),
+        };
+        match body.get_mut(*key) {
+            Some(Value::Array(values)) => values.push(value),
+            Some(first) => *first = Value::Array(vec![first.take(), value]),
+            None => {
+                body.insert((*key).to_owned(), value);
+            }
+        }
+    }
+    Value::Object(body)
+}
+
+fn read_input(path: &std::path::Path) -> Result<Value, Stop> {
+    let text = if path == std::path::Path::new("-") {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text)?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|error| {
+            Failure::invalid(format!("--input {}: cannot read it: {error}", path.display()))
+        })?
+    };
+    serde_json::from_str(&text).map_err(|error| {
+        Failure::invalid(format!("--input {}: not JSON: {error}", path.display())).into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn fields_make_a_body() {
+        let cases = [
+            (vec![("url", "http://127.0.0.1/x")], json!({ "url": "http://127.0.0.1/x" })),
+            (vec![("limit", "5"), ("on", "true"), ("label", "null")], json!({ "limit": 5, "on": true, "label": null })),
+            (vec![("hookEvents", "RUN_START"), ("hookEvents", "RUN_FINISH")], json!({ "hookEvents": ["RUN_START", "RUN_FINISH"] })),
+            (vec![("a", "=b")], json!({ "a": "=b" })),
+        ];
+        for (fields, body) in cases {
+            assert_eq!(body_of(&fields), body, "{fields:?}");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Requests to any route below the base URL, for what the spec does not describe yet
+//! (`currents api`): the same auth, gzip, retries, limits, size cap and typed errors as the
+//! operations, with the path checked so that it cannot leave the base URL.
+
+use currents_api::operations::Operation;
+use reqwest::{Method, header::HeaderMap};
+use serde_json::Value;
+
+use crate::{Client, Endpoint, Error, ResponseMeta, ValidationError, transport::Call};
+
+/// A request to a route given by its method and path: [`Client::request`].
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RawRequest<'a> {
+    client: &'a Client,
+    method: Method,
+    request: Result<Vec<String>, ValidationError>,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+/// The answer to a [`RawRequest`]: a success status, its headers and its body as received.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// The body, decompressed.
+    pub body: Vec<u8>,
+    meta: ResponseMeta,
+}
+
+impl RawResponse {
+    /// The status, headers, request id, attempts and time of the answer.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// The headers of the answer.
+    pub fn headers(&self) -> &HeaderMap {
+        self.meta.headers()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+}
+
+/// The path's segments, or why it is not a path below the base URL: it must start with `/`,
+/// and hold no scheme, host, query, fragment, `.` or `..` segment, backslash or control
+/// character, so that the request goes where the path says and nowhere else.
+pub(crate) fn check_path(path: &str) -> Result<Vec<String>, ValidationError> {
+    let refuse = |rule: &str| Err(ValidationError::new("path", path, rule.to_owned()));
+    if !path.starts_with('/') || path.starts_with("//") {
+        return refuse("must be a path below the base URL, starting with one /, such as /projects (not a URL)");
+    }
+    if let Some(c) = path.chars().find(|c| c.is_control() || matches!(c, '\\' | '?' | '#')) {
+        return Err(ValidationError::new(
+            "path",
+            path,
+            format!("must not contain {c:?}; give query parameters with -f/--field"),
+        ));
+    }
+    // Each segment is decoded, and encoded again as one segment when the URL is built, so
+    // that `%2e%2e` cannot become `..` on the way.
+    let segments = path[1..]
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| {
+            percent_encoding::percent_decode_str(segment)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect::<Vec<_>>();
+    if segments.iter().any(|s| s == "." || s == "..") {
+        return refuse("must not have '.' or '..' segments, which would leave the path it names");
+    }
+    if segments.first().is_some_and(|s| s.contains(':')) {
+        return refuse("must not start with a scheme; give a path below the base URL");
+    }
+    Ok(segments)
+}
+
+/// The spec's operation for a method and path, if it describes one.
+fn operation_of(method: &Method, segments: &[String]) -> Option<Operation> {
+    Operation::ALL.into_iter().find(|operation| {
+        let template = operation
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>();
+        operation.method().as_str() == method.as_str()
+            && template.len() == segments.len()
+            && template
+                .iter()
+                .zip(segments)
+                .all(|(part, segment)| part.starts_with('{') || part == segment)
+    })
+}
+
+impl Client {
+    /// A request to any route below the base URL, by method and path (`/projects`,
+    /// `/sessions`), for routes the spec does not describe yet. A route the spec describes is
+    /// named by its operation in errors and spans. The path must stay below the base URL:
+    /// a URL, a scheme, a `.` or `..` segment, a query or a fragment is refused before
+    /// anything is sent (query parameters go in [`RawRequest::query`]).
+    pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
+        RawRequest {
+            client: self,
+            method,
+            request: check_path(path),
+            path: path.to_owned(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+}
+
+impl RawRequest<'_> {
+    /// Adds a query parameter (repeat it for a list).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends this JSON as the body.
+    pub fn json(mut self, body: &Value) -> Self {
+        self.body = Some(serde_json::to_vec(body).expect("a JSON value serialises"));
+        self
+    }
+
+    /// Checks the path, then sends the request under the client's retry policy (by method,
+    /// as its table says) and limits. An error status is the same typed error as an
+    /// operation's.
+    pub async fn send(self) -> Result<RawResponse, Error> {
+        let segments = self.request?;
+        let endpoint = match operation_of(&self.method, &segments) {
+            Some(operation) => Endpoint::Operation(operation),
+            None => Endpoint::Route {
+                method: self.method.to_string(),
+                path: self.path.clone(),
+            },
+        };
+        let mut url = self.client.config().base_url.clone();
+        url.path_segments_mut()
+            .expect("a validated base URL has a path")
+            .pop_if_empty()
+            .extend(&segments);
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let call = Call {
+            operation: endpoint,
+            method: self.method,
+            url,
+            body: self.body,
+        };
+        let reply = self.client.send(call).await?;
+        if !reply.status.is_success() {
+            return Err(reply.into_error());
+        }
+        let meta = reply.meta();
+        Ok(RawResponse {
+            body: reply.body,
+            meta,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_below_the_base_url_are_taken() {
+        let cases = [
+            ("/projects", Some(vec!["projects"])),
+            ("/runs/abc/cancel", Some(vec!["runs", "abc", "cancel"])),
+            ("/projects/", Some(vec!["projects"])),
+            ("https://evil.example/v1/projects", None),
+            ("//evil.example/projects", None),
+            ("projects", None),
+            ("/runs/../projects", None),
+            ("/runs/./x", None),
+            ("/runs/%2e%2e", None),
+            ("/runs/a%20b", Some(vec!["runs", "a b"])),
+            ("/projects?limit=1", None),
+            ("/a\\b", None),
+            ("/x\n", None),
+            ("/javascript:alert", None),
+        ];
+        for (path, segments) in cases {
+            let checked = check_path(path).ok();
+            let expected = segments.map(|s| s.into_iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(checked, expected, "{path}");
+        }
+    }
+}

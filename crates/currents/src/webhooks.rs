@@ -1,0 +1,106 @@
+//! The Webhooks operations, reached through [`Client::webhooks`]: a project's HTTP webhooks,
+//! which Currents calls when its runs start, finish, time out or are cancelled.
+
+use currents_api::{
+    operations::{CreateWebhook, DeleteWebhook, GetWebhook, ListWebhooks, UpdateWebhook},
+    types::{CreateWebhookRequest, HookEvent, UpdateWebhookRequest, Webhook},
+};
+use serde_json::Value;
+
+use crate::{Client, Error, HookId, ProjectId, Received, ValidationError, query::Query};
+
+/// The Webhooks operations of a [`Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Webhooks<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Webhooks<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Webhooks { client }
+    }
+
+    /// A project's webhooks (listWebhooks), walked like every list; the API answers them all
+    /// at once.
+    pub fn list(self, project: &ProjectId) -> Query<'a, ListWebhooks> {
+        Query::new(self.client, Ok(ListWebhooks::new(project.as_str())))
+    }
+
+    /// A webhook by id (getWebhook).
+    pub async fn get(self, hook: &HookId) -> Result<Received<Webhook>, Error> {
+        self.client.fetch(&GetWebhook::new(hook.as_str())).await
+    }
+
+    /// Creates a webhook in a project (createWebhook). Its URL and label are limited by the
+    /// generated types (`WebhookUrl`, `WebhookLabel`); its headers must be a JSON object of
+    /// strings, and its events ones the spec lists. Creating is not idempotent, so a lost
+    /// answer is not retried.
+    pub async fn create(
+        self,
+        project: &ProjectId,
+        hook: CreateWebhookRequest,
+    ) -> Result<Received<Webhook>, Error> {
+        check_headers(hook.headers.as_deref().map(String::as_str))?;
+        check_events(&hook.hook_events)?;
+        self.client
+            .fetch(&CreateWebhook::new(project.as_str(), hook))
+            .await
+    }
+
+    /// Changes the fields that `update` sets (updateWebhook); at least one must be set.
+    pub async fn update(
+        self,
+        hook: &HookId,
+        update: UpdateWebhookRequest,
+    ) -> Result<Received<Webhook>, Error> {
+        if update == UpdateWebhookRequest::default() {
+            return Err(
+                ValidationError::new("webhook update", "{}", "must set at least one field").into(),
+            );
+        }
+        check_headers(update.headers.as_deref().map(String::as_str))?;
+        check_events(&update.hook_events)?;
+        self.client
+            .fetch(&UpdateWebhook::new(hook.as_str(), update))
+            .await
+    }
+
+    /// Deletes a webhook, for good (deleteWebhook); deleting it again is
+    /// [`Error::NotFound`]. The answer's body is not read: Currents' own clients see it in
+    /// more than one form (the hook's ids, `{}`, or none).
+    pub async fn delete(self, hook: &HookId) -> Result<(), Error> {
+        let reply = self.client.execute(&DeleteWebhook::new(hook.as_str())).await?;
+        if reply.status.is_success() {
+            Ok(())
+        } else {
+            Err(reply.into_error())
+        }
+    }
+}
+
+/// A webhook's headers travel as a string holding a JSON object of strings.
+fn check_headers(headers: Option<&str>) -> Result<(), ValidationError> {
+    let Some(text) = headers else {
+        return Ok(());
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) if map.values().all(Value::is_string) => Ok(()),
+        _ => Err(ValidationError::new(
+            "webhook headers",
+            text,
+            "must be a JSON object of strings, such as {\"Authorization\":\"Bearer token\"}",
+        )),
+    }
+}
+
+/// Only the events the spec lists: one it does not would never be sent.
+fn check_events(events: &[HookEvent]) -> Result<(), ValidationError> {
+    match events.iter().find(|event| matches!(event, HookEvent::Unknown(_))) {
+        Some(event) => Err(ValidationError::new(
+            "webhook event",
+            event.to_string(),
+            format!("must be one of {}", HookEvent::KNOWN.join(", ")),
+        )),
+        None => Ok(()),
+    }
+}
