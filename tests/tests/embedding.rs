@@ -9,7 +9,7 @@ use std::{
 };
 
 use currents::{
-    AttemptInfo, AttemptOutcome, Client, Error, Hook, RetryBudget, RetryPolicy, RunId,
+    AttemptInfo, AttemptOutcome, Client, Endpoint, Error, Hook, RetryBudget, RetryPolicy, RunId,
     reqwest::{
         self,
         header::{HeaderMap, HeaderValue},
@@ -75,7 +75,7 @@ struct Recorder {
 }
 
 /// One attempt as a hook saw it: operation, number, status, `error.type` and path.
-type Seen = (Operation, u32, Option<u16>, Option<String>, String);
+type Seen = (Endpoint, u32, Option<u16>, Option<String>, String);
 
 impl Hook for Recorder {
     fn on_request(&self, attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
@@ -93,7 +93,7 @@ impl Hook for Recorder {
 
     fn on_outcome(&self, attempt: &AttemptInfo<'_>, outcome: &AttemptOutcome<'_>) {
         self.seen.lock().expect("seen").push((
-            attempt.operation,
+            attempt.operation.clone(),
             attempt.number,
             outcome.status.map(|status| status.as_u16()),
             outcome.error_type.map(str::to_owned),

@@ -4,7 +4,8 @@ use currents::prelude::*;
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use currents::{
-    CancelOutcome, Error, Operation, ProjectId, ResetOptions, RunStatus, RunSummary, WaitOptions,
+    CancelOutcome, Endpoint, Error, Operation, ProjectId, ResetOptions, RunStatus, RunSummary,
+    WaitOptions,
 };
 use currents_fake::{FakeServer, Fault, RunFixture, demo::demo_run};
 use integration_tests::{client, machines, requests_to, run_id};
@@ -46,7 +47,7 @@ async fn get_returns_the_run_and_a_missing_run_is_not_found() {
         matches!(
             missing,
             Error::NotFound {
-                operation: Operation::GetRun,
+                operation: Endpoint::Operation(Operation::GetRun),
                 ..
             }
         ),
@@ -145,7 +146,7 @@ async fn find_sends_every_filter_and_returns_the_latest_completed_match() {
         matches!(
             none,
             Err(Error::NotFound {
-                operation: Operation::FindRun,
+                operation: Endpoint::Operation(Operation::FindRun),
                 ..
             })
         ),
@@ -272,7 +273,7 @@ async fn delete_removes_the_run_for_every_operation() {
         matches!(
             again,
             Error::NotFound {
-                operation: Operation::DeleteRun,
+                operation: Endpoint::Operation(Operation::DeleteRun),
                 ..
             }
         ),

@@ -16,12 +16,14 @@ use std::{
 };
 
 use currents::{
-    ActionId, BranchFilter, Client, Error, InstanceId, MachineId, ProjectId, ResetOptions,
+    ActionId, BranchFilter, Client, Error, HookId, InstanceId, MachineId, ProjectId, ResetOptions,
     RetryPolicy, RunId, RunStatus, Tag, TestSignature, WaitOptions,
     api::types::{
-        ConditionOperator, ConditionType, CreateActionRequest, CreateActionRequestName, RuleAction,
-        RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, UpdateActionRequest,
-        UpdateActionRequestName,
+        ConditionOperator, ConditionType, CreateActionRequest, CreateActionRequestName,
+        CreateJiraIssueFromRunTestRequest, CreateWebhookRequest, HookEvent,
+        LinkJiraIssueFromRunTestRequest, RuleAction, RuleMatcher, RuleMatcherCondition,
+        RuleMatcherConditionValue, TermType, Text, UpdateActionRequest, UpdateActionRequestName,
+        UpdateWebhookRequest, WebhookUrl,
     },
 };
 use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture};
@@ -57,8 +59,8 @@ fn fast_client(fake: &FakeServer, timeout: Duration) -> Client {
 }
 
 /// Data for every operation: `r1` failed on m1 (instance `r1-i0`), `c1` running and on GitHub
-/// run 777 attempt 1, both in project `p`, which has the action returned.
-fn fake_for_every_operation() -> (FakeServer, ActionId) {
+/// run 777 attempt 1, both in project `p`, which has the action and the webhook returned.
+fn fake_for_every_operation() -> (FakeServer, Ids) {
     let fake = FakeServer::builder()
         .runs([
             RunFixture::new("r1")
@@ -75,7 +77,50 @@ fn fake_for_every_operation() -> (FakeServer, ActionId) {
         ])
         .start();
     let action = fake.create_action("p", new_action());
-    (fake, ActionId::new(action.action_id).expect("a valid id"))
+    let hook = fake
+        .create_webhook("p", new_hook())
+        .expect("a loopback hook");
+    let ids = Ids {
+        action: ActionId::new(action.action_id).expect("a valid id"),
+        hook: HookId::new(hook.hook_id).expect("a valid id"),
+    };
+    (fake, ids)
+}
+
+/// What [`fake_for_every_operation`] created.
+struct Ids {
+    action: ActionId,
+    hook: HookId,
+}
+
+fn new_hook() -> CreateWebhookRequest {
+    CreateWebhookRequest::new(
+        "http://127.0.0.1:9/hook"
+            .parse::<WebhookUrl>()
+            .expect("a valid url"),
+    )
+    .with_hook_events(vec![HookEvent::RunFinish])
+}
+
+/// A Jira issue from r1's first test, on the fake's Jira site.
+async fn new_issue(client: &Client) -> Result<CreateJiraIssueFromRunTestRequest, Error> {
+    let instance = client
+        .instances()
+        .get(&InstanceId::new("r1-i0").expect("valid"))
+        .await?;
+    let test_id = instance
+        .tests()
+        .next()
+        .and_then(|test| test.test_id().map(str::to_owned))
+        .unwrap_or_default();
+    let text = |value: &str| value.parse::<Text>().expect("valid text");
+    Ok(CreateJiraIssueFromRunTestRequest::new(
+        text(currents_fake::JIRA_INSTALLATION_ID),
+        text("10001"),
+        text("10000"),
+        text("r1"),
+        text(&test_id),
+    ))
 }
 
 fn new_action() -> CreateActionRequest {
@@ -93,7 +138,8 @@ fn new_action() -> CreateActionRequest {
 }
 
 /// Calls `operation` once through the facade, on the data of [`fake_for_every_operation`].
-async fn call(client: &Client, operation: Operation, action: &ActionId) -> Result<(), Error> {
+async fn call(client: &Client, operation: Operation, ids: &Ids) -> Result<(), Error> {
+    let action = &ids.action;
     use futures_util::TryStreamExt as _;
     let runs = client.runs();
     let project: ProjectId = "p".parse().expect("valid");
@@ -200,6 +246,108 @@ async fn call(client: &Client, operation: Operation, action: &ActionId) -> Resul
         Operation::DeleteAction => client.actions().delete(action).await,
         Operation::EnableAction => client.actions().enable(action).await.map(drop),
         Operation::DisableAction => client.actions().disable(action).await.map(drop),
+        Operation::ListAffectedTests => client
+            .actions()
+            .affected_tests(&project, range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::ListAffectedTestExecutions => client
+            .actions()
+            .affected_test_executions(&project, &signature(), range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::ListActionTestExecutions => client
+            .actions()
+            .executions(action, range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetErrorsExplorer => client
+            .projects()
+            .errors(&project, range())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::ListProjectPullRequests => client
+            .projects()
+            .pull_requests(&project)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::ListProjectTerms => client
+            .projects()
+            .terms(&project, TermType::Tag)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::GetContext => client.context().run(&run_id("r1")).json().await.map(drop),
+        Operation::ListWebhooks => client
+            .webhooks()
+            .list(&project)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::CreateWebhook => client
+            .webhooks()
+            .create(&project, new_hook())
+            .await
+            .map(drop),
+        Operation::GetWebhook => client.webhooks().get(&ids.hook).await.map(drop),
+        Operation::UpdateWebhook => client
+            .webhooks()
+            .update(
+                &ids.hook,
+                UpdateWebhookRequest::new().with_hook_events(vec![HookEvent::RunStart]),
+            )
+            .await
+            .map(drop),
+        Operation::DeleteWebhook => client.webhooks().delete(&ids.hook).await,
+        Operation::ListJiraProjects => client
+            .jira()
+            .projects(currents_fake::JIRA_INSTALLATION_ID)
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::ListJiraIssueTypes => client
+            .jira()
+            .issue_types(currents_fake::JIRA_INSTALLATION_ID, "10000")
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .map(drop),
+        Operation::CreateJiraIssueFromRunTest => client
+            .jira()
+            .create_issue(&project, new_issue(client).await?)
+            .await
+            .map(drop),
+        Operation::LinkJiraIssueFromRunTest => {
+            let issue = new_issue(client).await?;
+            // The issue is created by another operation, whose faults are not queued.
+            let created = client.jira().create_issue(&project, issue.clone()).await?;
+            let key = created.issue_key.clone().unwrap_or_default();
+            let link = LinkJiraIssueFromRunTestRequest::new(
+                issue.jira_installation_id,
+                issue.jira_issue_type,
+                issue.jira_project_id,
+                issue.run_id,
+                issue.test_id,
+            );
+            client
+                .jira()
+                .link_issue(&project, &key, link)
+                .await
+                .map(drop)
+        }
     }
 }
 
@@ -227,7 +375,7 @@ async fn retry_table() {
     for operation in Operation::ALL {
         let is_post = operation.method() == currents::api::operations::Method::Post;
         for cell in &cells {
-            let (fake, action) = fake_for_every_operation();
+            let (fake, ids) = fake_for_every_operation();
             let timeout = if matches!(cell, Cell::Timeout) {
                 Duration::from_millis(150)
             } else {
@@ -264,7 +412,7 @@ async fn retry_table() {
                     .iter()
                     .for_each(|fault| fake.push_fault(operation, fault.clone()));
             }
-            let result = call(&client, operation, &action).await;
+            let result = call(&client, operation, &ids).await;
             let sent = fake.request_count(operation);
             let ok_as_expected = match cell {
                 Cell::Status(200) => result.is_ok(),
@@ -293,7 +441,7 @@ async fn retry_after_from_the_server_is_honoured_over_http() {
         RetryAfter::Seconds(1),
         RetryAfter::Date(Duration::from_secs(2)),
     ] {
-        let (fake, action) = fake_for_every_operation();
+        let (fake, ids) = fake_for_every_operation();
         let client = fast_client(&fake, Duration::from_secs(10));
         fake.push_fault(
             Operation::GetRun,
@@ -303,7 +451,7 @@ async fn retry_after_from_the_server_is_honoured_over_http() {
             },
         );
         let started = Instant::now();
-        call(&client, Operation::GetRun, &action)
+        call(&client, Operation::GetRun, &ids)
             .await
             .expect("the retry succeeds");
         let waited = started.elapsed();
@@ -335,10 +483,10 @@ async fn lost_answers_neither_lose_nor_double_operations() {
             Operation::ResetRun,
             Operation::CancelRunByGithubCi,
         ] {
-            let (fake, action) = fake_for_every_operation();
+            let (fake, ids) = fake_for_every_operation();
             let client = fast_client(&fake, Duration::from_secs(5));
             fake.push_fault(operation, fault.clone());
-            let result = call(&client, operation, &action).await;
+            let result = call(&client, operation, &ids).await;
             let name = format!("{operation} with {fault:?}");
             if let Err(error) = &result {
                 lost.push(format!("{name}: the client reported {error}"));
@@ -528,7 +676,7 @@ fn junk_body() -> impl Strategy<Value = Vec<u8>> {
 #[test]
 fn junk_responses_give_a_value_or_a_typed_error_never_a_panic() {
     let runtime = runtime();
-    let (fake, action) = fake_for_every_operation();
+    let (fake, ids) = fake_for_every_operation();
     let client = client_with(&fake, RetryPolicy::none());
     let cases = scaled(3_000) as u32;
     let statuses = vec![200u16, 201, 400, 401, 404, 413, 422, 500, 502];
@@ -552,7 +700,7 @@ fn junk_responses_give_a_value_or_a_typed_error_never_a_panic() {
                 bytes: body,
             },
         );
-        let result = runtime.block_on(call(&client, operation, &action));
+        let result = runtime.block_on(call(&client, operation, &ids));
         let kind = match &result {
             Ok(()) => "value".to_owned(),
             Err(error) => format!("{:?}", std::mem::discriminant(error)),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use currents::api::operations::ListProjectRuns;
 use currents::prelude::*;
 use currents::{
-    ActionId, Error, InstanceId, Operation, ProjectId, RunCompletionState, RunStatus,
+    ActionId, Endpoint, Error, InstanceId, Operation, ProjectId, RunCompletionState, RunStatus,
     api::types::{
         ActionStatus, ConditionOperator, ConditionType, CreateActionRequest,
         CreateActionRequestName, InsightsResolution, RuleAction, RuleMatcher, RuleMatcherCondition,
@@ -107,7 +107,7 @@ async fn projects_come_from_the_runs_newest_first() {
         matches!(
             missing,
             Error::NotFound {
-                operation: Operation::GetProject,
+                operation: Endpoint::Operation(Operation::GetProject),
                 ..
             }
         ),
@@ -472,7 +472,7 @@ async fn an_action_goes_through_its_lifecycle() {
     assert!(matches!(
         missing,
         Error::NotFound {
-            operation: Operation::GetAction,
+            operation: Endpoint::Operation(Operation::GetAction),
             ..
         }
     ));

@@ -56,7 +56,9 @@ pub(crate) fn combine(published: Vec<Fragment>, written: Vec<Fragment>) -> Vec<F
 /// What names an operation: its operationId, and its method with its path.
 fn operation_keys(fragment: &Fragment) -> impl Iterator<Item = String> + '_ {
     operations(&fragment.document).flat_map(|(path, method, operation)| {
-        let id = operation["operationId"].as_str().map(|id| format!("id {id}"));
+        let id = operation["operationId"]
+            .as_str()
+            .map(|id| format!("id {id}"));
         id.into_iter()
             .chain([format!("{} {path}", method.to_uppercase())])
     })
@@ -148,13 +150,34 @@ mod tests {
     #[test]
     fn a_published_fragment_replaces_the_written_one() {
         let cases = [
-            ("same id and route", fragment("getWebhook.json", "/webhooks/{hookId}", "get", "getWebhook"), false),
-            ("same route, their id", fragment("readHook.json", "/webhooks/{hookId}", "get", "readHook"), false),
-            ("same id, moved route", fragment("getWebhook.json", "/hooks/{id}", "get", "getWebhook"), false),
-            ("another operation", fragment("getRun.json", "/runs/{runId}", "get", "getRun"), true),
+            (
+                "same id and route",
+                fragment("getWebhook.json", "/webhooks/{hookId}", "get", "getWebhook"),
+                false,
+            ),
+            (
+                "same route, their id",
+                fragment("readHook.json", "/webhooks/{hookId}", "get", "readHook"),
+                false,
+            ),
+            (
+                "same id, moved route",
+                fragment("getWebhook.json", "/hooks/{id}", "get", "getWebhook"),
+                false,
+            ),
+            (
+                "another operation",
+                fragment("getRun.json", "/runs/{runId}", "get", "getRun"),
+                true,
+            ),
         ];
         for (case, published, written_kept) in cases {
-            let written = vec![fragment("getWebhook.json", "/webhooks/{hookId}", "get", "getWebhook")];
+            let written = vec![fragment(
+                "getWebhook.json",
+                "/webhooks/{hookId}",
+                "get",
+                "getWebhook",
+            )];
             let combined = combine(vec![published], written);
             assert_eq!(combined.len(), if written_kept { 2 } else { 1 }, "{case}");
         }

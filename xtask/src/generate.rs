@@ -139,10 +139,7 @@ pub(crate) fn fragments_merge_at(root: &Path, revision: Option<&str>) -> anyhow:
                 .map(|text| serde_json::from_str(&text))
                 .transpose()?,
         ),
-        None => (
-            fragments::read_all(root)?,
-            read_json(&root.join(OVERLAY))?,
-        ),
+        None => (fragments::read_all(root)?, read_json(&root.join(OVERLAY))?),
     };
     merge_fragments(&fragments, overlay.as_ref())
 }

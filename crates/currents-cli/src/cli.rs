@@ -341,7 +341,11 @@ pub(crate) struct AffectedTestsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ExecutionsArgs {
     /// The action whose executions to list.
-    #[arg(long, conflicts_with = "signature", required_unless_present = "signature")]
+    #[arg(
+        long,
+        conflicts_with = "signature",
+        required_unless_present = "signature"
+    )]
     pub(crate) action: Option<String>,
     /// Or the test (its signature) whose executions to list, with --project.
     #[arg(long, requires = "project")]

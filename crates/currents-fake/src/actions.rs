@@ -65,7 +65,9 @@ impl Actions {
 
     /// The project an action belongs to.
     pub(crate) fn project_of(&self, action_id: &str) -> Option<String> {
-        self.by_id.get(action_id).map(|stored| stored.project_id.clone())
+        self.by_id
+            .get(action_id)
+            .map(|stored| stored.project_id.clone())
     }
 
     /// An action as it reads now.

@@ -81,7 +81,8 @@ impl Jira {
             .iter()
             .map(|(project, _)| project)
             .filter(|project| {
-                contains(project.name.as_deref(), search) || contains(project.key.as_deref(), search)
+                contains(project.name.as_deref(), search)
+                    || contains(project.key.as_deref(), search)
             })
             .cloned()
             .collect())
@@ -103,7 +104,10 @@ impl Jira {
             .collect())
     }
 
-    fn project(&self, jira_project_id: &str) -> Result<&(JiraProject, Vec<JiraIssueType>), ApiError> {
+    fn project(
+        &self,
+        jira_project_id: &str,
+    ) -> Result<&(JiraProject, Vec<JiraIssueType>), ApiError> {
         self.projects
             .iter()
             .find(|(project, _)| project.id == jira_project_id)
@@ -171,7 +175,9 @@ impl Jira {
 fn contains(text: Option<&str>, search: Option<&str>) -> bool {
     match search {
         None => true,
-        Some(search) => text.is_some_and(|text| text.to_lowercase().contains(&search.to_lowercase())),
+        Some(search) => {
+            text.is_some_and(|text| text.to_lowercase().contains(&search.to_lowercase()))
+        }
     }
 }
 

@@ -6,14 +6,16 @@ use std::{
     thread,
 };
 
-use currents_api::types::{Action, CreateActionRequest, Project, Run, RunPwLastRun};
+use currents_api::types::{
+    Action, CreateActionRequest, CreateWebhookRequest, Project, Run, RunPwLastRun, Webhook,
+};
 use serde_json::{Value, json};
 
 use crate::schema::spec_as_json_schema;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-    FakeRun, Fault, Operation, Outage, RecordedRequest, Spelling,
+    ApiError, FakeRun, Fault, Operation, Outage, RecordedRequest, Spelling,
     document::render,
     faults::Faults,
     outage::{Concurrency, Effect, Standing},
@@ -244,7 +246,12 @@ async fn serve_app(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let queued = app.0.outbox.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let queued = app
+        .0
+        .outbox
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
     if let Some(queued) = queued {
         let log = app.clone();
         tokio::spawn(webhooks::deliver(queued, move |delivery, outcome| {
@@ -437,6 +444,19 @@ impl FakeServer {
         self.app.store().update(run_id, change)
     }
 
+    /// Creates a webhook in a project, as createWebhook would, and returns it; a URL that is not
+    /// on loopback is refused, as the API refuses it.
+    pub fn create_webhook(
+        &self,
+        project_id: &str,
+        request: CreateWebhookRequest,
+    ) -> Result<Webhook, ApiError> {
+        self.app
+            .store()
+            .webhooks
+            .create(project_id, request, chrono::Utc::now())
+    }
+
     /// Every webhook delivery attempted so far, in order, each with the receiver's HTTP status
     /// or why it could not be delivered.
     pub fn deliveries(&self) -> Vec<(Delivery, Result<u16, String>)> {
@@ -451,7 +471,11 @@ impl FakeServer {
     /// The Jira issue with this key that the fake created, with the (run id, test id) of each
     /// test it was created from or linked to; `None` if there is none.
     pub fn jira_issue_tests(&self, key: &str) -> Option<Vec<(String, String)>> {
-        self.app.store().jira.issue(key).map(|issue| issue.tests.clone())
+        self.app
+            .store()
+            .jira
+            .issue(key)
+            .map(|issue| issue.tests.clone())
     }
 
     /// Creates an action in a project, as createAction would, and returns it.

@@ -18,10 +18,10 @@ use serde_json::Value;
 use crate::{
     ApiError,
     actions::Actions,
-    jira::Jira,
-    webhooks::Webhooks,
     derived::executions::test_id,
+    jira::Jira,
     paging::{Ordered, Place},
+    webhooks::Webhooks,
 };
 
 /// The GitHub Actions workflow run that produced a Currents run, which cancelRunByGithubCI
@@ -190,7 +190,8 @@ impl Store {
         let before = stored.run.completion_state.clone();
         change(&mut stored.run);
         self.order.insert(place_of(&stored.run));
-        self.webhooks.observe(Some(&before), &stored.run, Utc::now());
+        self.webhooks
+            .observe(Some(&before), &stored.run, Utc::now());
         true
     }
 

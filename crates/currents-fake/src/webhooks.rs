@@ -137,7 +137,12 @@ impl Webhooks {
 
     /// Queues a delivery to each of the run's project's hooks for the event that took the run
     /// from `before` to its state now, if it made one.
-    pub(crate) fn observe(&self, before: Option<&RunCompletionState>, run: &Run, now: DateTime<Utc>) {
+    pub(crate) fn observe(
+        &self,
+        before: Option<&RunCompletionState>,
+        run: &Run,
+        now: DateTime<Utc>,
+    ) {
         let (Some(outbox), Some(event)) = (&self.outbox, event_of(before, run)) else {
             return;
         };
@@ -358,7 +363,11 @@ mod tests {
             (None, Complete, None),
         ];
         for (before, after, event) in cases {
-            assert_eq!(event_of(before.as_ref(), &run(after.clone())), event, "{before:?} -> {after:?}");
+            assert_eq!(
+                event_of(before.as_ref(), &run(after.clone())),
+                event,
+                "{before:?} -> {after:?}"
+            );
         }
     }
 }

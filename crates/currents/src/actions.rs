@@ -52,8 +52,8 @@ impl<'a> Actions<'a> {
         project: &ProjectId,
         range: Range<DateTime<Utc>>,
     ) -> Query<'a, ListAffectedTests> {
-        let request = dates(&range)
-            .map(|(start, end)| ListAffectedTests::new(project.as_str(), start, end));
+        let request =
+            dates(&range).map(|(start, end)| ListAffectedTests::new(project.as_str(), start, end));
         Query::new(self.client, request)
     }
 

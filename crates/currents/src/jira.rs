@@ -3,10 +3,11 @@
 
 use currents_api::{
     operations::{
-        CreateJiraIssueFromRunTest, LinkJiraIssueFromRunTest, ListJiraIssueTypes,
-        ListJiraProjects,
+        CreateJiraIssueFromRunTest, LinkJiraIssueFromRunTest, ListJiraIssueTypes, ListJiraProjects,
     },
-    types::{CreateJiraIssueFromRunTestRequest, JiraIssue, JiraLink, LinkJiraIssueFromRunTestRequest},
+    types::{
+        CreateJiraIssueFromRunTestRequest, JiraIssue, JiraLink, LinkJiraIssueFromRunTestRequest,
+    },
 };
 
 use crate::{
@@ -35,7 +36,11 @@ impl<'a> Jira<'a> {
     }
 
     /// The issue types of a Jira project, with their custom fields (listJiraIssueTypes).
-    pub fn issue_types(self, installation: &str, jira_project: &str) -> Query<'a, ListJiraIssueTypes> {
+    pub fn issue_types(
+        self,
+        installation: &str,
+        jira_project: &str,
+    ) -> Query<'a, ListJiraIssueTypes> {
         let request = check_text("Jira installation id", installation)
             .and_then(|()| check_segment("Jira project id", jira_project))
             .map(|()| ListJiraIssueTypes::new(jira_project, installation));
@@ -74,7 +79,11 @@ impl<'a> Jira<'a> {
             .into());
         }
         self.client
-            .fetch(&LinkJiraIssueFromRunTest::new(project.as_str(), issue_key, link))
+            .fetch(&LinkJiraIssueFromRunTest::new(
+                project.as_str(),
+                issue_key,
+                link,
+            ))
             .await
     }
 }

@@ -25,18 +25,18 @@ mod transport;
 mod webhooks;
 
 pub use actions::Actions;
-pub use context::Context;
 pub use base_url::{LOCAL_URL, PRODUCTION_URL, STAGING_URL};
 pub use client::{
     API_KEY_ENV, API_URL_ENV, Client, ClientBuilder, Config, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use context::Context;
 pub use endpoint::Endpoint;
 pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
 pub use hook::{AttemptInfo, AttemptOutcome, Hook};
 pub use input::{
-    ActionId, BranchFilter, HookId, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag,
-    TestSignature,
+    ActionId, BranchFilter, HookId, InstanceId, MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId,
+    Tag, TestSignature,
 };
 pub use jira::Jira;
 pub use limits::{DEFAULT_MAX_IN_FLIGHT, RetryBudget};
@@ -52,8 +52,8 @@ pub use runs::{
     CancelGithubRun, CancelOutcome, MAX_MACHINES_PER_RESET, ResetBatch, ResetOptions, ResetReport,
     Runs, WaitOptions, is_finished,
 };
-pub use webhooks::Webhooks;
 pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
+pub use webhooks::Webhooks;
 
 /// The HTTP client underneath, for [`ClientBuilder::http_client`] and the types [`Hook`]s
 /// see: the same version this crate is built with.

@@ -56,20 +56,30 @@ impl<'a> Projects<'a> {
     /// The errors explorer (getErrorsExplorer): the errors of the project's failed tests in
     /// a date range, grouped (by message, category, action and target unless `group_by` says
     /// otherwise), most frequent first, with a timeline of the top errors per day.
-    pub fn errors(self, project: &ProjectId, range: Range<DateTime<Utc>>) -> Query<'a, GetErrorsExplorer> {
+    pub fn errors(
+        self,
+        project: &ProjectId,
+        range: Range<DateTime<Utc>>,
+    ) -> Query<'a, GetErrorsExplorer> {
         Query::new(self.client, ranged(project, &range, GetErrorsExplorer::new))
     }
 
     /// The project's pull-request cards (listProjectPullRequests): its runs grouped by pull
     /// request, most recently run first.
     pub fn pull_requests(self, project: &ProjectId) -> Query<'a, ListProjectPullRequests> {
-        Query::new(self.client, in_path(project).map(ListProjectPullRequests::new))
+        Query::new(
+            self.client,
+            in_path(project).map(ListProjectPullRequests::new),
+        )
     }
 
     /// The values of one kind of term the project's runs carry (listProjectTerms): its tags,
     /// branches, authors or frameworks, most recently seen first.
     pub fn terms(self, project: &ProjectId, kind: TermType) -> Query<'a, ListProjectTerms> {
-        Query::new(self.client, in_path(project).map(|project| ListProjectTerms::new(project, kind)))
+        Query::new(
+            self.client,
+            in_path(project).map(|project| ListProjectTerms::new(project, kind)),
+        )
     }
 
     /// A project (getProject).

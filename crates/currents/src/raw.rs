@@ -52,9 +52,14 @@ impl RawResponse {
 pub(crate) fn check_path(path: &str) -> Result<Vec<String>, ValidationError> {
     let refuse = |rule: &str| Err(ValidationError::new("path", path, rule.to_owned()));
     if !path.starts_with('/') || path.starts_with("//") {
-        return refuse("must be a path below the base URL, starting with one /, such as /projects (not a URL)");
+        return refuse(
+            "must be a path below the base URL, starting with one /, such as /projects (not a URL)",
+        );
     }
-    if let Some(c) = path.chars().find(|c| c.is_control() || matches!(c, '\\' | '?' | '#')) {
+    if let Some(c) = path
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '\\' | '?' | '#'))
+    {
         return Err(ValidationError::new(
             "path",
             path,

@@ -191,10 +191,12 @@ impl Client {
         let result = tokio::time::timeout(timeout, self.attempts(&call, &span, started))
             .instrument(span.clone())
             .await
-            .unwrap_or_else(|_| Err(Error::Timeout {
-                operation: operation.clone(),
-                after: timeout,
-            }));
+            .unwrap_or_else(|_| {
+                Err(Error::Timeout {
+                    operation: operation.clone(),
+                    after: timeout,
+                })
+            });
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(reply) => {

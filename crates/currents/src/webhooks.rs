@@ -54,9 +54,12 @@ impl<'a> Webhooks<'a> {
         update: UpdateWebhookRequest,
     ) -> Result<Received<Webhook>, Error> {
         if update == UpdateWebhookRequest::default() {
-            return Err(
-                ValidationError::new("webhook update", "{}", "must set at least one field").into(),
-            );
+            return Err(ValidationError::new(
+                "webhook update",
+                "{}",
+                "must set at least one field",
+            )
+            .into());
         }
         check_headers(update.headers.as_deref().map(String::as_str))?;
         check_events(&update.hook_events)?;
@@ -69,7 +72,10 @@ impl<'a> Webhooks<'a> {
     /// [`Error::NotFound`]. The answer's body is not read: Currents' own clients see it in
     /// more than one form (the hook's ids, `{}`, or none).
     pub async fn delete(self, hook: &HookId) -> Result<(), Error> {
-        let reply = self.client.execute(&DeleteWebhook::new(hook.as_str())).await?;
+        let reply = self
+            .client
+            .execute(&DeleteWebhook::new(hook.as_str()))
+            .await?;
         if reply.status.is_success() {
             Ok(())
         } else {
@@ -95,7 +101,10 @@ fn check_headers(headers: Option<&str>) -> Result<(), ValidationError> {
 
 /// Only the events the spec lists: one it does not would never be sent.
 fn check_events(events: &[HookEvent]) -> Result<(), ValidationError> {
-    match events.iter().find(|event| matches!(event, HookEvent::Unknown(_))) {
+    match events
+        .iter()
+        .find(|event| matches!(event, HookEvent::Unknown(_)))
+    {
         Some(event) => Err(ValidationError::new(
             "webhook event",
             event.to_string(),

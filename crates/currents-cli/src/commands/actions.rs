@@ -89,8 +89,12 @@ pub(super) async fn run(
             let action = actions.disable(&args.action_id.parse()?).await?;
             output.data(&action, describe)?;
         }
-        ActionsCommand::Tests(args) => super::analysis::affected_tests(client, args, output).await?,
-        ActionsCommand::Executions(args) => super::analysis::executions(client, args, output).await?,
+        ActionsCommand::Tests(args) => {
+            super::analysis::affected_tests(client, args, output).await?
+        }
+        ActionsCommand::Executions(args) => {
+            super::analysis::executions(client, args, output).await?
+        }
     }
     Ok(())
 }

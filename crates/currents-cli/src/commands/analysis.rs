@@ -12,7 +12,10 @@ use currents::{
 
 use super::Stop;
 use crate::{
-    cli::{AffectedTestsArgs, ContextArgs, ErrorsArgs, ExecutionsArgs, Format, PrsArgs, RangeArgs, TermsArgs},
+    cli::{
+        AffectedTestsArgs, ContextArgs, ErrorsArgs, ExecutionsArgs, Format, PrsArgs, RangeArgs,
+        TermsArgs,
+    },
     exit::Failure,
     listing::{self, Columns},
     output::Output,
@@ -38,7 +41,11 @@ pub(super) async fn errors(client: &Client, args: ErrorsArgs, output: Output) ->
     let mut query = client
         .projects()
         .errors(&project, span(&args.range))
-        .group_by(args.group_by.iter().map(|d| ErrorDimension::from(d.as_str())))
+        .group_by(
+            args.group_by
+                .iter()
+                .map(|d| ErrorDimension::from(d.as_str())),
+        )
         .branches(args.branches);
     if let Some(order) = &args.order {
         query = query.order_by(ErrorOrder::from(order.as_str()));
@@ -47,14 +54,24 @@ pub(super) async fn errors(client: &Client, args: ErrorsArgs, output: Output) ->
         query = query.error_message(message);
     }
     let columns = Columns {
-        header: &[("COUNT", 7), ("TESTS", 6), ("BRANCHES", 8), ("CATEGORY", 16), ("MESSAGE", 0)],
+        header: &[
+            ("COUNT", 7),
+            ("TESTS", 6),
+            ("BRANCHES", 8),
+            ("CATEGORY", 16),
+            ("MESSAGE", 0),
+        ],
         row: |item: &ErrorsExplorerItem| {
             let details = item.details.as_ref();
             let count = |c: Option<i64>| c.map(|c| c.to_string()).unwrap_or_default();
             vec![
                 item.count.to_string(),
                 count(details.and_then(|d| d.tests.as_ref()).and_then(|t| t.count)),
-                count(details.and_then(|d| d.branches.as_ref()).and_then(|b| b.count)),
+                count(
+                    details
+                        .and_then(|d| d.branches.as_ref())
+                        .and_then(|b| b.count),
+                ),
                 item.error_category.clone().unwrap_or_default(),
                 item.message.clone().unwrap_or_default(),
             ]
@@ -64,7 +81,11 @@ pub(super) async fn errors(client: &Client, args: ErrorsArgs, output: Output) ->
     Ok(())
 }
 
-pub(super) async fn context(client: &Client, args: ContextArgs, output: Output) -> Result<(), Stop> {
+pub(super) async fn context(
+    client: &Client,
+    args: ContextArgs,
+    output: Output,
+) -> Result<(), Stop> {
     let context = client.context();
     let mut query = match (&args.run, &args.instance, &args.test) {
         (_, Some(instance), Some(test)) => context.test(&instance.parse::<InstanceId>()?, test),
@@ -102,7 +123,9 @@ pub(super) async fn context(client: &Client, args: ContextArgs, output: Output) 
         return Ok(());
     }
     let found = query.json().await?;
-    output.data(&found, |_| serde_json::to_string_pretty(found.raw()).unwrap_or_default())?;
+    output.data(&found, |_| {
+        serde_json::to_string_pretty(found.raw()).unwrap_or_default()
+    })?;
     Ok(())
 }
 
@@ -116,7 +139,13 @@ pub(super) async fn prs(client: &Client, args: PrsArgs, output: Output) -> Resul
         query = query.pr_search(search);
     }
     let columns = Columns {
-        header: &[("PR", 8), ("RUNS", 5), ("LATEST", 10), ("SOURCE", 24), ("TITLE", 0)],
+        header: &[
+            ("PR", 8),
+            ("RUNS", 5),
+            ("LATEST", 10),
+            ("SOURCE", 24),
+            ("TITLE", 0),
+        ],
         row: |card: &PullRequestCard| {
             let latest = card.recent_runs.first().and_then(|run| run.status.clone());
             vec![
@@ -144,7 +173,9 @@ pub(super) async fn terms(client: &Client, args: TermsArgs, output: Output) -> R
         header: &[("LAST SEEN", 25), ("VALUE", 0)],
         row: |term: &Term| {
             vec![
-                term.updated_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
+                term.updated_at
+                    .map(|at| at.to_rfc3339())
+                    .unwrap_or_default(),
                 term.value.clone(),
             ]
         },
@@ -162,7 +193,11 @@ pub(super) async fn affected_tests(
     let mut query = client
         .actions()
         .affected_tests(&project, span(&args.range))
-        .action_type(args.action_types.iter().map(|t| AffectedActionType::from(t.as_str())));
+        .action_type(
+            args.action_types
+                .iter()
+                .map(|t| AffectedActionType::from(t.as_str())),
+        );
     if let Some(search) = args.search {
         query = query.search(search);
     }
@@ -208,13 +243,25 @@ pub(super) async fn executions(
     let actions = client.actions();
     let range = span(&args.range);
     let items = match (&args.action, &args.signature, &args.project) {
-        (Some(action), _, _) => bounded(actions.executions(&action.parse::<ActionId>()?, range), args.limit).stream(),
+        (Some(action), _, _) => bounded(
+            actions.executions(&action.parse::<ActionId>()?, range),
+            args.limit,
+        )
+        .stream(),
         (None, Some(signature), Some(project)) => {
             let project: ProjectId = project.parse()?;
             let signature: TestSignature = signature.parse()?;
-            bounded(actions.affected_test_executions(&project, &signature, range), args.limit).stream()
+            bounded(
+                actions.affected_test_executions(&project, &signature, range),
+                args.limit,
+            )
+            .stream()
         }
-        _ => return Err(Failure::invalid("give --action ID, or --signature SIG with --project").into()),
+        _ => {
+            return Err(
+                Failure::invalid("give --action ID, or --signature SIG with --project").into(),
+            );
+        }
     };
     listing::print(items, output.format, &columns).await?;
     Ok(())

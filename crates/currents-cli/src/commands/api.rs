@@ -33,9 +33,9 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
         .fields
         .iter()
         .map(|field| {
-            field.split_once('=').ok_or_else(|| {
-                Failure::invalid(format!("-f {field}: give a field as KEY=VALUE"))
-            })
+            field
+                .split_once('=')
+                .ok_or_else(|| Failure::invalid(format!("-f {field}: give a field as KEY=VALUE")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let body = match &args.input {
@@ -43,7 +43,11 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
         None if method != Method::GET && !fields.is_empty() => Some(body_of(&fields)),
         None => None,
     };
-    let query = if method == Method::GET { fields.clone() } else { Vec::new() };
+    let query = if method == Method::GET {
+        fields.clone()
+    } else {
+        Vec::new()
+    };
     if args.paginate && method != Method::GET {
         return Err(Failure::invalid("--paginate follows the pages of a GET").into());
     }
@@ -82,11 +86,18 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
                 let cursor = items
                     .last()
                     .and_then(|item| serde_json::from_str::<Map<String, Value>>(item.get()).ok())
-                    .and_then(|item| item.get("cursor").and_then(Value::as_str).map(str::to_owned));
+                    .and_then(|item| {
+                        item.get("cursor")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    });
                 match cursor {
                     Some(cursor) if has_more => Some(("starting_after", cursor)),
                     None if has_more => {
-                        return Err(Failure::api("has_more is true, but the last item has no cursor").into());
+                        return Err(Failure::api(
+                            "has_more is true, but the last item has no cursor",
+                        )
+                        .into());
                     }
                     _ => None,
                 }
@@ -99,8 +110,8 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
                 }
                 // A list answered whole, or not a list: its data, once.
                 Err(_) => {
-                    let items: Vec<&RawValue> =
-                        serde_json::from_str(answer.data.get()).unwrap_or_else(|_| vec![answer.data]);
+                    let items: Vec<&RawValue> = serde_json::from_str(answer.data.get())
+                        .unwrap_or_else(|_| vec![answer.data]);
                     print_items(&mut stdout, &items, output.format)?;
                     None
                 }
@@ -130,7 +141,9 @@ fn print_whole(response: &RawResponse, format: Format) -> Result<(), Stop> {
         (Format::Table, Ok(value)) => {
             terminal::safe(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned()
         }
-        (Format::Table, Err(_)) => terminal::safe(&String::from_utf8_lossy(&response.body)).into_owned(),
+        (Format::Table, Err(_)) => {
+            terminal::safe(&String::from_utf8_lossy(&response.body)).into_owned()
+        }
         (Format::Json, _) => String::from_utf8_lossy(&response.body).into_owned(),
     };
     let mut stdout = io::stdout().lock();
@@ -168,7 +181,10 @@ fn read_input(path: &std::path::Path) -> Result<Value, Stop> {
         text
     } else {
         std::fs::read_to_string(path).map_err(|error| {
-            Failure::invalid(format!("--input {}: cannot read it: {error}", path.display()))
+            Failure::invalid(format!(
+                "--input {}: cannot read it: {error}",
+                path.display()
+            ))
         })?
     };
     serde_json::from_str(&text).map_err(|error| {
@@ -185,9 +201,18 @@ mod tests {
     #[test]
     fn fields_make_a_body() {
         let cases = [
-            (vec![("url", "http://127.0.0.1/x")], json!({ "url": "http://127.0.0.1/x" })),
-            (vec![("limit", "5"), ("on", "true"), ("label", "null")], json!({ "limit": 5, "on": true, "label": null })),
-            (vec![("hookEvents", "RUN_START"), ("hookEvents", "RUN_FINISH")], json!({ "hookEvents": ["RUN_START", "RUN_FINISH"] })),
+            (
+                vec![("url", "http://127.0.0.1/x")],
+                json!({ "url": "http://127.0.0.1/x" }),
+            ),
+            (
+                vec![("limit", "5"), ("on", "true"), ("label", "null")],
+                json!({ "limit": 5, "on": true, "label": null }),
+            ),
+            (
+                vec![("hookEvents", "RUN_START"), ("hookEvents", "RUN_FINISH")],
+                json!({ "hookEvents": ["RUN_START", "RUN_FINISH"] }),
+            ),
             (vec![("a", "=b")], json!({ "a": "=b" })),
         ];
         for (fields, body) in cases {

@@ -2,7 +2,10 @@
 
 use currents::{
     Client, ProjectId,
-    api::types::{CreateJiraIssueFromRunTestRequest, JiraIssueType, JiraProject, LinkJiraIssueFromRunTestRequest},
+    api::types::{
+        CreateJiraIssueFromRunTestRequest, JiraIssueType, JiraProject,
+        LinkJiraIssueFromRunTestRequest,
+    },
 };
 
 use super::{Stop, actions::read_body};
@@ -26,9 +29,17 @@ pub(super) async fn run(client: &Client, command: JiraCommand, output: Output) -
                     ]
                 },
             };
-            listing::print(jira.projects(&installation).stream(), output.format, &columns).await?;
+            listing::print(
+                jira.projects(&installation).stream(),
+                output.format,
+                &columns,
+            )
+            .await?;
         }
-        JiraCommand::IssueTypes { installation, jira_project } => {
+        JiraCommand::IssueTypes {
+            installation,
+            jira_project,
+        } => {
             let columns = Columns {
                 header: &[("ID", 12), ("FIELDS", 8), ("NAME", 0)],
                 row: |issue_type: &JiraIssueType| {
@@ -53,7 +64,11 @@ pub(super) async fn run(client: &Client, command: JiraCommand, output: Output) -
                 ])
             })?;
         }
-        JiraCommand::Link { issue_key, project, file } => {
+        JiraCommand::Link {
+            issue_key,
+            project,
+            file,
+        } => {
             let project: ProjectId = project.parse()?;
             let body: LinkJiraIssueFromRunTestRequest = read_body(&file)?;
             let link = jira.link_issue(&project, &issue_key, body).await?;

@@ -12,7 +12,11 @@ use crate::{
     output::{Output, fields},
 };
 
-pub(super) async fn run(client: &Client, command: WebhooksCommand, output: Output) -> Result<(), Stop> {
+pub(super) async fn run(
+    client: &Client,
+    command: WebhooksCommand,
+    output: Output,
+) -> Result<(), Stop> {
     let webhooks = client.webhooks();
     match command {
         WebhooksCommand::List { project } => {
@@ -76,7 +80,9 @@ fn describe(hook: &Webhook) -> String {
             "Headers",
             hook.headers
                 .as_deref()
-                .and_then(|text| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok())
+                .and_then(|text| {
+                    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()
+                })
                 .map(|map| map.keys().cloned().collect::<Vec<_>>().join(", "))
                 .unwrap_or_default(),
         ),

@@ -9,7 +9,12 @@ use currents_api::types::{
 
 use super::executions::TestExecution;
 
-pub(crate) fn matches(matcher: &RuleMatcher, run: &Run, spec: &RunSpec, test: &TestExecution) -> bool {
+pub(crate) fn matches(
+    matcher: &RuleMatcher,
+    run: &Run,
+    spec: &RunSpec,
+    test: &TestExecution,
+) -> bool {
     let mut results = matcher.cond.iter().map(|c| condition(c, run, spec, test));
     match matcher.op {
         LogicalOperator::Or => results.any(|matched| matched),
@@ -17,7 +22,12 @@ pub(crate) fn matches(matcher: &RuleMatcher, run: &Run, spec: &RunSpec, test: &T
     }
 }
 
-fn condition(condition: &RuleMatcherCondition, run: &Run, spec: &RunSpec, test: &TestExecution) -> bool {
+fn condition(
+    condition: &RuleMatcherCondition,
+    run: &Run,
+    spec: &RunSpec,
+    test: &TestExecution,
+) -> bool {
     let commit = run.meta.as_ref().and_then(|meta| meta.commit.as_ref());
     let one = |value: Option<&String>| value.cloned().into_iter().collect::<Vec<_>>();
     // What the condition looks at: one value for most types, several for tags.
@@ -42,7 +52,10 @@ fn condition(condition: &RuleMatcherCondition, run: &Run, spec: &RunSpec, test: 
         None => Vec::new(),
     };
     let equal = |w: &String| have.iter().any(|h| h == w);
-    let includes = |w: &String| have.iter().any(|h| h.to_lowercase().contains(&w.to_lowercase()));
+    let includes = |w: &String| {
+        have.iter()
+            .any(|h| h.to_lowercase().contains(&w.to_lowercase()))
+    };
     match &condition.op {
         ConditionOperator::Eq | ConditionOperator::In => wanted.iter().any(equal),
         ConditionOperator::Neq | ConditionOperator::NotIn => !wanted.iter().any(equal),

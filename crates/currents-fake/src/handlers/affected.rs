@@ -7,11 +7,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use currents_api::{
-    operations::{ListActionTestExecutions, ListAffectedTestExecutions, ListAffectedTests, Operation},
+    operations::{
+        ListActionTestExecutions, ListAffectedTestExecutions, ListAffectedTests, Operation,
+    },
     types::{
         Action, AffectedTest, AffectedTestActionsItem, AffectedTestExecution,
         AffectedTestExecutionAction, AffectedTestExecutionsResponse, AffectedTestsResponse,
-        AffectedTestsResponseData, AffectedTestsResponseDataNextPage, ResponseStatus, RuleAction, SortDirection,
+        AffectedTestsResponseData, AffectedTestsResponseDataNextPage, ResponseStatus, RuleAction,
+        SortDirection,
     },
 };
 
@@ -84,7 +87,10 @@ fn applied(
     let mut found = Vec::new();
     for stored in store.runs() {
         let run = &stored.run;
-        if project_id.is_some_and(|p| p != run.project_id) || run.created_at < from || run.created_at > to {
+        if project_id.is_some_and(|p| p != run.project_id)
+            || run.created_at < from
+            || run.created_at > to
+        {
             continue;
         }
         let commit = run.meta.as_ref().and_then(|meta| meta.commit.as_ref());
@@ -100,7 +106,10 @@ fn applied(
                     let instance_id = spec.instance_id.clone().unwrap_or_default();
                     let place = Place::new(
                         run.created_at,
-                        format!("{}:{instance_id}:{}:{}", run.run_id, test.test_id, action.action_id),
+                        format!(
+                            "{}:{instance_id}:{}:{}",
+                            run.run_id, test.test_id, action.action_id
+                        ),
                     );
                     let execution = AffectedTestExecution::new(place.cursor())
                         .with_signature(test.signature.clone())
@@ -146,17 +155,31 @@ pub(crate) fn tests(app: &App, request: ListAffectedTests, fault: Option<PageFau
         .into_iter()
         .filter(|action| {
             (request.status.is_empty()
-                || request.status.iter().any(|s| s.to_string() == action.status.to_string()))
+                || request
+                    .status
+                    .iter()
+                    .any(|s| s.to_string() == action.status.to_string()))
                 && (request.action_type.is_empty()
-                    || request.action_type.iter().any(|t| t.to_string() == kind(action)))
-                && request.action_id.as_ref().is_none_or(|id| *id == action.action_id)
+                    || request
+                        .action_type
+                        .iter()
+                        .any(|t| t.to_string() == kind(action)))
+                && request
+                    .action_id
+                    .as_ref()
+                    .is_none_or(|id| *id == action.action_id)
         })
         .map(|action| (request.project_id.clone(), action))
         .collect::<Vec<_>>();
     let mut by_signature: BTreeMap<String, AffectedTest> = BTreeMap::new();
     for applied in applied(&store, Some(&request.project_id), &actions, window) {
         let signature = applied.execution.signature.clone().unwrap_or_default();
-        let text = format!("{} {} {}", applied.spec.as_deref().unwrap_or_default(), applied.title.join(" > "), applied.action.name);
+        let text = format!(
+            "{} {} {}",
+            applied.spec.as_deref().unwrap_or_default(),
+            applied.title.join(" > "),
+            applied.action.name
+        );
         if !contains(&text, request.search.as_deref()) {
             continue;
         }
@@ -170,7 +193,11 @@ pub(crate) fn tests(app: &App, request: ListAffectedTests, fault: Option<PageFau
         if test.last_seen.is_none_or(|seen| seen < applied.place.at) {
             test.last_seen = Some(applied.place.at);
         }
-        if !test.actions.iter().any(|a| a.action_id.as_deref() == Some(applied.action.action_id.as_str())) {
+        if !test
+            .actions
+            .iter()
+            .any(|a| a.action_id.as_deref() == Some(applied.action.action_id.as_str()))
+        {
             test.actions.push(
                 AffectedTestActionsItem::new()
                     .with_action_id(applied.action.action_id.clone())
@@ -193,8 +220,11 @@ pub(crate) fn tests(app: &App, request: ListAffectedTests, fault: Option<PageFau
     success(
         Operation::ListAffectedTests,
         AffectedTestsResponse::new(
-            AffectedTestsResponseData::new(page.items, next_page::<AffectedTestsResponseDataNextPage>(page.next_page))
-                .with_total(page.total as i64),
+            AffectedTestsResponseData::new(
+                page.items,
+                next_page::<AffectedTestsResponseDataNextPage>(page.next_page),
+            )
+            .with_total(page.total as i64),
             ResponseStatus::Ok,
         ),
     )
@@ -266,7 +296,10 @@ pub(crate) fn action_executions(
     let window = range(&request.date_start, &request.date_end)?;
     let store = app.store();
     let action = store.actions.get(&request.action_id, Utc::now())?;
-    let project = store.actions.project_of(&request.action_id).unwrap_or_default();
+    let project = store
+        .actions
+        .project_of(&request.action_id)
+        .unwrap_or_default();
     let found = applied(&store, Some(&project), &[(project.clone(), action)], window);
     let query = CursorQuery {
         limit: page_size(request.limit, ListActionTestExecutions::LIMIT_DEFAULT),

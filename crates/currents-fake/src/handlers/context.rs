@@ -56,7 +56,10 @@ fn level<'s>(store: &'s Store, request: &GetContext) -> Result<Level<'s>, ApiErr
         (Some(run_id), Some(instance_id), None) => {
             let (run, spec) = instance(store, instance_id)?;
             if run.run_id != *run_id {
-                return Err(ApiError::not_found("instance not found in run", instance_id));
+                return Err(ApiError::not_found(
+                    "instance not found in run",
+                    instance_id,
+                ));
             }
             Ok(Level::Instance(run, spec))
         }
@@ -131,8 +134,19 @@ pub(crate) fn context(app: &App, headers: &HeaderMap, request: GetContext) -> An
             None,
         ),
         Level::Instance(run, spec) => {
-            let tests = failed(run, spec).into_iter().map(|t| (run, spec, t)).collect();
-            ("instance", format!("instance {}", spec.instance_id.as_deref().unwrap_or_default()), tests, Some(()))
+            let tests = failed(run, spec)
+                .into_iter()
+                .map(|t| (run, spec, t))
+                .collect();
+            (
+                "instance",
+                format!(
+                    "instance {}",
+                    spec.instance_id.as_deref().unwrap_or_default()
+                ),
+                tests,
+                Some(()),
+            )
         }
         Level::Run(run) => {
             let tests = run
@@ -171,20 +185,32 @@ pub(crate) fn context(app: &App, headers: &HeaderMap, request: GetContext) -> An
         if let Some(max) = request.max_length.and_then(|max| usize::try_from(max).ok()) {
             text = text.chars().take(max).collect();
         }
-        return Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], text).into_response());
+        return Ok((
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            text,
+        )
+            .into_response());
     }
     let mut data = json!({ "level": name });
     match name {
         "test" => {
             let (run, spec, test) = &tests[0];
             let test = test_json(run, spec, test, &detail);
-            data.as_object_mut().expect("an object").extend(test.as_object().cloned().unwrap_or_default());
+            data.as_object_mut()
+                .expect("an object")
+                .extend(test.as_object().cloned().unwrap_or_default());
         }
         _ => {
-            data["list"] = tests.iter().map(|(run, spec, test)| test_json(run, spec, test, &detail)).collect();
+            data["list"] = tests
+                .iter()
+                .map(|(run, spec, test)| test_json(run, spec, test, &detail))
+                .collect();
             data["total"] = json!(total);
             data["nextPage"] = next.map_or(json!(false), |n| json!(n));
         }
     }
-    success(Operation::GetContext, json!({ "status": "OK", "data": data }))
+    success(
+        Operation::GetContext,
+        json!({ "status": "OK", "data": data }),
+    )
 }

@@ -8,8 +8,8 @@ use currents_api::{
     types::{
         ErrorDimension, ErrorMetric, ErrorOrder, ErrorsExplorerItem, ErrorsExplorerItemDetails,
         ErrorsExplorerItemDetailsBranches, ErrorsExplorerItemDetailsTests, ErrorsExplorerResponse,
-        ErrorsExplorerResponseData, ErrorsExplorerResponseDataNextPage, ErrorsExplorerTimelineBucket, ResponseStatus, SortDirection,
-        TagMatch,
+        ErrorsExplorerResponseData, ErrorsExplorerResponseDataNextPage,
+        ErrorsExplorerTimelineBucket, ResponseStatus, SortDirection, TagMatch,
     },
 };
 
@@ -63,9 +63,12 @@ impl Tally {
             .set_error_target(key.target.clone())
             .with_details(
                 ErrorsExplorerItemDetails::new()
-                    .with_tests(ErrorsExplorerItemDetailsTests::new().with_count(self.tests.len() as i64))
+                    .with_tests(
+                        ErrorsExplorerItemDetailsTests::new().with_count(self.tests.len() as i64),
+                    )
                     .with_branches(
-                        ErrorsExplorerItemDetailsBranches::new().with_count(self.branches.len() as i64),
+                        ErrorsExplorerItemDetailsBranches::new()
+                            .with_count(self.branches.len() as i64),
                     ),
             )
     }
@@ -91,8 +94,14 @@ fn key_of(error: &str) -> ErrorKey {
 fn grouped(key: &ErrorKey, by: &[ErrorDimension]) -> ErrorKey {
     let keep = |dimension: ErrorDimension| by.is_empty() || by.contains(&dimension);
     ErrorKey {
-        message: key.message.clone().filter(|_| keep(ErrorDimension::Message)),
-        category: key.category.clone().filter(|_| keep(ErrorDimension::Category)),
+        message: key
+            .message
+            .clone()
+            .filter(|_| keep(ErrorDimension::Message)),
+        category: key
+            .category
+            .clone()
+            .filter(|_| keep(ErrorDimension::Category)),
         action: key.action.clone().filter(|_| keep(ErrorDimension::Action)),
         target: key.target.clone().filter(|_| keep(ErrorDimension::Target)),
     }
@@ -120,7 +129,11 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
         from: request.date_start,
         to: request.date_end,
         // With AND, the tags are checked per run below.
-        tags: if all_tags { Vec::new() } else { request.tags.clone() },
+        tags: if all_tags {
+            Vec::new()
+        } else {
+            request.tags.clone()
+        },
         branches: request.branches.clone(),
         authors: request.authors.clone(),
         groups: request.groups.clone(),
@@ -141,10 +154,18 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
             let Some(error) = &test.error else { continue };
             let key = key_of(error);
             if !(matches(key.message.as_ref(), request.error_message.as_ref(), true)
-                && matches(key.category.as_ref(), request.error_category.as_ref(), false)
+                && matches(
+                    key.category.as_ref(),
+                    request.error_category.as_ref(),
+                    false,
+                )
                 && matches(key.action.as_ref(), request.error_action.as_ref(), false)
                 && matches(key.target.as_ref(), request.error_target.as_ref(), false)
-                && matches(Some(&test.title.join(" > ")), request.test_title.as_ref(), true))
+                && matches(
+                    Some(&test.title.join(" > ")),
+                    request.test_title.as_ref(),
+                    true,
+                ))
             {
                 continue;
             }
@@ -160,9 +181,16 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
             if primary_missing {
                 continue;
             }
-            groups.entry(key.clone()).or_default().add(&test.signature, branch);
+            groups
+                .entry(key.clone())
+                .or_default()
+                .add(&test.signature, branch);
             let day = run.created_at.format("%Y-%m-%d").to_string();
-            days.entry(day).or_default().entry(key).or_default().add(&test.signature, branch);
+            days.entry(day)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(&test.signature, branch);
         }
     }
     let order = request.order_by.clone().unwrap_or(ErrorOrder::Count);
@@ -174,7 +202,11 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
             ErrorOrder::Error => b_key.message.cmp(&a_key.message),
             _ => a.count.cmp(&b.count),
         };
-        let by = if request.dir == Some(SortDirection::Asc) { by } else { by.reverse() };
+        let by = if request.dir == Some(SortDirection::Asc) {
+            by
+        } else {
+            by.reverse()
+        };
         by.then_with(|| a_key.cmp(b_key))
     });
     let metric = request.metric.clone().unwrap_or(ErrorMetric::Occurrence);
@@ -184,10 +216,16 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
         .map(|(day, groups)| {
             let mut ranked = groups.into_iter().collect::<Vec<_>>();
             ranked.sort_by(|(a_key, a), (b_key, b)| {
-                b.metric(&metric).cmp(&a.metric(&metric)).then_with(|| a_key.cmp(b_key))
+                b.metric(&metric)
+                    .cmp(&a.metric(&metric))
+                    .then_with(|| a_key.cmp(b_key))
             });
             let count: i64 = ranked.iter().map(|(_, tally)| tally.count).sum();
-            let items = ranked.iter().take(top_n).map(|(key, tally)| tally.item(key)).collect::<Vec<_>>();
+            let items = ranked
+                .iter()
+                .take(top_n)
+                .map(|(key, tally)| tally.item(key))
+                .collect::<Vec<_>>();
             ErrorsExplorerTimelineBucket::new(count, day, items)
         })
         .collect::<Vec<_>>();
@@ -205,9 +243,9 @@ pub(crate) fn explorer(app: &App, request: GetErrorsExplorer, fault: Option<Page
                 page.items.clone(),
                 next_page::<ErrorsExplorerResponseDataNextPage>(page.next_page),
             )
-                .with_count(page.items.len() as i64)
-                .with_total(page.total as i64)
-                .with_timeline(timeline),
+            .with_count(page.items.len() as i64)
+            .with_total(page.total as i64)
+            .with_timeline(timeline),
             ResponseStatus::Ok,
         ),
     )

@@ -3,13 +3,13 @@
 
 use currents_api::{
     operations::{
-        CreateJiraIssueFromRunTest, LinkJiraIssueFromRunTest, ListJiraIssueTypes,
-        ListJiraProjects, Operation,
+        CreateJiraIssueFromRunTest, LinkJiraIssueFromRunTest, ListJiraIssueTypes, ListJiraProjects,
+        Operation,
     },
     types::{
-        JiraIssue, JiraIssueResponse, JiraIssueTypesResponse, JiraIssueTypesResponseData, JiraIssueTypesResponseDataNextPage,
-        JiraLink, JiraLinkResponse, JiraProjectsResponse, JiraProjectsResponseData, JiraProjectsResponseDataNextPage,
-        ResponseStatus,
+        JiraIssue, JiraIssueResponse, JiraIssueTypesResponse, JiraIssueTypesResponseData,
+        JiraIssueTypesResponseDataNextPage, JiraLink, JiraLinkResponse, JiraProjectsResponse,
+        JiraProjectsResponseData, JiraProjectsResponseDataNextPage, ResponseStatus,
     },
 };
 
@@ -42,7 +42,7 @@ pub(crate) fn projects(app: &App, request: ListJiraProjects, fault: Option<PageF
                 page.items,
                 next_page::<JiraProjectsResponseDataNextPage>(page.next_page),
             )
-                .with_total(page.total as i64),
+            .with_total(page.total as i64),
             ResponseStatus::Ok,
         ),
     )
@@ -71,23 +71,29 @@ pub(crate) fn issue_types(
                 page.items,
                 next_page::<JiraIssueTypesResponseDataNextPage>(page.next_page),
             )
-                .with_total(page.total as i64),
+            .with_total(page.total as i64),
             ResponseStatus::Ok,
         ),
     )
 }
 
 /// A 404 that names what is missing, as Currents' does: the project, the run or the test.
-fn check_test(store: &Store, project_id: &str, run_id: &str, test_id: &str) -> Result<(), ApiError> {
+fn check_test(
+    store: &Store,
+    project_id: &str,
+    run_id: &str,
+    test_id: &str,
+) -> Result<(), ApiError> {
     store.project_exists(project_id)?;
     let run = &store.get(run_id)?.run;
     if run.project_id != project_id {
         return Err(ApiError::not_found("run not found in project", run_id));
     }
-    let known = run
-        .specs
-        .iter()
-        .any(|spec| tests_of(run, spec).iter().any(|test| test.test_id == test_id));
+    let known = run.specs.iter().any(|spec| {
+        tests_of(run, spec)
+            .iter()
+            .any(|test| test.test_id == test_id)
+    });
     if !known {
         return Err(ApiError::not_found("test not found in run", test_id));
     }
@@ -138,7 +144,11 @@ pub(crate) fn link_issue(app: &App, request: LinkJiraIssueFromRunTest) -> Answer
     )?;
     let mut comment = body.comment.map(String::from).unwrap_or_default();
     if body.include_context_in_comment {
-        comment.push_str(&format!("\n\nCurrents test {} of run {}", body.test_id.as_str(), body.run_id.as_str()));
+        comment.push_str(&format!(
+            "\n\nCurrents test {} of run {}",
+            body.test_id.as_str(),
+            body.run_id.as_str()
+        ));
     }
     let issue = store.jira.link(
         &request.jira_issue_key,

@@ -65,13 +65,22 @@ fn counts(request: &ListProjectPullRequests, run: &Run) -> bool {
         && request.environments.is_empty()
 }
 
-pub(crate) fn list(app: &App, request: ListProjectPullRequests, fault: Option<PageFault>) -> Answer {
+pub(crate) fn list(
+    app: &App,
+    request: ListProjectPullRequests,
+    fault: Option<PageFault>,
+) -> Answer {
     let store = app.store();
     store.project_exists(&request.project_id)?;
     let mut cards: BTreeMap<String, Vec<&Run>> = BTreeMap::new();
     for stored in store.runs() {
         let run = &stored.run;
-        let Some(pr_id) = run.meta.as_ref().and_then(|m| m.pr.as_ref()).and_then(|pr| pr.id.clone()) else {
+        let Some(pr_id) = run
+            .meta
+            .as_ref()
+            .and_then(|m| m.pr.as_ref())
+            .and_then(|pr| pr.id.clone())
+        else {
             continue;
         };
         if run.project_id == request.project_id
@@ -85,20 +94,35 @@ pub(crate) fn list(app: &App, request: ListProjectPullRequests, fault: Option<Pa
     let ascending = request.dir == Some(SortDirection::Asc);
     // A cursor names its order and direction, so that one from another order is refused.
     let scheme = format!("{order}-{}", if ascending { "asc" } else { "desc" });
-    let per_card = page_size(request.runs_per_pr, ListProjectPullRequests::RUNS_PER_PR_DEFAULT);
+    let per_card = page_size(
+        request.runs_per_pr,
+        ListProjectPullRequests::RUNS_PER_PR_DEFAULT,
+    );
     let mut found = Vec::new();
     for (pr_id, mut runs) in cards {
         runs.sort_by(|a, b| (b.created_at, &b.run_id).cmp(&(a.created_at, &a.run_id)));
         let latest = runs[0];
         let pr = latest.meta.as_ref().and_then(|m| m.pr.as_ref());
         let status_ok = request.status.is_empty()
-            || request.status.iter().any(|s| s.to_string() == latest.status.to_string());
+            || request
+                .status
+                .iter()
+                .any(|s| s.to_string() == latest.status.to_string());
         let state_ok = request.completion_state.is_empty()
-            || request.completion_state.iter().any(|s| s.to_string() == latest.completion_state.to_string());
+            || request
+                .completion_state
+                .iter()
+                .any(|s| s.to_string() == latest.completion_state.to_string());
         let search_ok = request.pr_search.as_ref().is_none_or(|search| {
             let search = search.trim().trim_start_matches('#').to_lowercase();
-            let title = pr.and_then(|p| p.title.as_deref()).unwrap_or_default().to_lowercase();
-            let source = pr.and_then(|p| p.source.as_deref()).unwrap_or_default().to_lowercase();
+            let title = pr
+                .and_then(|p| p.title.as_deref())
+                .unwrap_or_default()
+                .to_lowercase();
+            let source = pr
+                .and_then(|p| p.source.as_deref())
+                .unwrap_or_default()
+                .to_lowercase();
             title.contains(&search) || source.contains(&search) || pr_id == search
         });
         if !(status_ok && state_ok && search_ok) {
@@ -110,7 +134,11 @@ pub(crate) fn list(app: &App, request: ListProjectPullRequests, fault: Option<Pa
             _ => latest.created_at.timestamp_millis(),
         };
         // Places are read newest first; an ascending order reads its keys backwards.
-        let key = if ascending { i64::from(i32::MAX) * 1000 - key } else { key };
+        let key = if ascending {
+            i64::from(i32::MAX) * 1000 - key
+        } else {
+            key
+        };
         let at = DateTime::from_timestamp_millis(key).unwrap_or_default();
         let card = PullRequestCard::new(
             String::new(),
@@ -121,11 +149,24 @@ pub(crate) fn list(app: &App, request: ListProjectPullRequests, fault: Option<Pa
                 .set_destination(pr.and_then(|p| p.destination.clone())),
         )
         .with_run_count(runs.len() as i64)
-        .with_timeline_preview(runs.iter().take(per_card).map(|run| brief(run)).collect::<Vec<_>>())
-        .with_recent_runs(runs.iter().take(RECENT_RUNS).map(|run| brief(run)).collect::<Vec<_>>());
+        .with_timeline_preview(
+            runs.iter()
+                .take(per_card)
+                .map(|run| brief(run))
+                .collect::<Vec<_>>(),
+        )
+        .with_recent_runs(
+            runs.iter()
+                .take(RECENT_RUNS)
+                .map(|run| brief(run))
+                .collect::<Vec<_>>(),
+        );
         found.push((Place::new(at, format!("{scheme}.{pr_id}")), card));
     }
-    for cursor in [&request.starting_after, &request.ending_before].into_iter().flatten() {
+    for cursor in [&request.starting_after, &request.ending_before]
+        .into_iter()
+        .flatten()
+    {
         let named = cursor.split_once('.').map(|(_, id)| id);
         if !cursor.is_empty() && named.is_some_and(|id| !id.starts_with(&format!("{scheme}."))) {
             return Err(ApiError::bad_request(format!(

@@ -24,7 +24,11 @@ fn values(run: &Run, kind: &TermType) -> Vec<String> {
     let one = |value: Option<&String>| value.cloned().into_iter().collect::<Vec<_>>();
     match kind {
         TermType::Tag => run.tags.clone(),
-        TermType::Group => run.groups.iter().filter_map(|g| g.group_id.clone()).collect(),
+        TermType::Group => run
+            .groups
+            .iter()
+            .filter_map(|g| g.group_id.clone())
+            .collect(),
         TermType::Branch => one(commit.and_then(|c| c.branch.as_ref())),
         TermType::AuthorName => one(commit.and_then(|c| c.author_name.as_ref())),
         TermType::AuthorEmail => one(commit.and_then(|c| c.author_email.as_ref())),
@@ -41,9 +45,15 @@ pub(crate) fn list(app: &App, request: ListProjectTerms, fault: Option<PageFault
     store.project_exists(&request.project_id)?;
     let search = request.search.as_ref().map(|s| s.to_lowercase());
     let mut last_seen: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
-    for stored in store.runs().filter(|s| s.run.project_id == request.project_id) {
+    for stored in store
+        .runs()
+        .filter(|s| s.run.project_id == request.project_id)
+    {
         for value in values(&stored.run, &request.term_type) {
-            if search.as_ref().is_some_and(|s| !value.to_lowercase().contains(s)) {
+            if search
+                .as_ref()
+                .is_some_and(|s| !value.to_lowercase().contains(s))
+            {
                 continue;
             }
             let seen = last_seen.entry(value).or_insert(stored.run.created_at);

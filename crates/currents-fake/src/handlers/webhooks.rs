@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use currents_api::{
-    operations::{CreateWebhook, DeleteWebhook, GetWebhook, ListWebhooks, Operation, UpdateWebhook},
+    operations::{
+        CreateWebhook, DeleteWebhook, GetWebhook, ListWebhooks, Operation, UpdateWebhook,
+    },
     types::{
         ResponseStatus, Webhook, WebhookDeleteResponse, WebhookDeleteResponseData,
         WebhookListResponse, WebhookResponse,
@@ -36,7 +38,10 @@ pub(crate) fn create(app: &App, request: CreateWebhook) -> Answer {
 }
 
 pub(crate) fn get(app: &App, request: GetWebhook) -> Answer {
-    one(Operation::GetWebhook, app.store().webhooks.get(&request.hook_id)?)
+    one(
+        Operation::GetWebhook,
+        app.store().webhooks.get(&request.hook_id)?,
+    )
 }
 
 pub(crate) fn update(app: &App, request: UpdateWebhook) -> Answer {
