@@ -20,10 +20,10 @@ use currents::{
     RetryPolicy, RunId, RunStatus, Tag, TestSignature, WaitOptions,
     api::types::{
         ConditionOperator, ConditionType, CreateActionRequest, CreateActionRequestName,
-        CreateJiraIssueFromRunTestRequest, CreateWebhookRequest, HookEvent,
-        LinkJiraIssueFromRunTestRequest, RuleAction, RuleMatcher, RuleMatcherCondition,
-        RuleMatcherConditionValue, TermType, Text, UpdateActionRequest, UpdateActionRequestName,
-        UpdateWebhookRequest, WebhookUrl,
+        CreateJiraIssueFromRunTestRequest, CreateWebhookRequest, HookEvent, JiraInstallationId,
+        JiraIssueTypeId, JiraProjectId, LinkJiraIssueFromRunTestRequest, RuleAction, RuleMatcher,
+        RuleMatcherCondition, RuleMatcherConditionValue, TermType, Text, UpdateActionRequest,
+        UpdateActionRequestName, UpdateWebhookRequest, WebhookUrl,
     },
 };
 use currents_fake::{FakeServer, Fault, Operation, RetryAfter, RunFixture};
@@ -113,13 +113,15 @@ async fn new_issue(client: &Client) -> Result<CreateJiraIssueFromRunTestRequest,
         .next()
         .and_then(|test| test.test_id().map(str::to_owned))
         .unwrap_or_default();
-    let text = |value: &str| value.parse::<Text>().expect("valid text");
+    fn text<T: std::str::FromStr<Err: std::fmt::Debug>>(value: &str) -> T {
+        value.parse().expect("valid text")
+    }
     Ok(CreateJiraIssueFromRunTestRequest::new(
-        text(currents_fake::JIRA_INSTALLATION_ID),
-        text("10001"),
-        text("10000"),
-        text("r1"),
-        text(&test_id),
+        text::<JiraInstallationId>(currents_fake::JIRA_INSTALLATION_ID),
+        text::<JiraIssueTypeId>("10001"),
+        text::<JiraProjectId>("10000"),
+        text::<Text>("r1"),
+        text::<Text>(&test_id),
     ))
 }
 

@@ -22,38 +22,29 @@ fn json_of(output: &std::process::Output) -> Value {
     })
 }
 
+/// The subcommands a help text lists under `Commands:` (but `help` itself).
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn help_for_every_command_matches_the_snapshots() {
-    for args in [
-        &["--help"][..],
-        &["runs", "--help"],
-        &["runs", "get", "--help"],
-        &["runs", "find", "--help"],
-        &["runs", "cancel", "--help"],
-        &["runs", "cancel-github", "--help"],
-        &["runs", "reset", "--help"],
-        &["runs", "reset-failed", "--help"],
-        &["runs", "delete", "--help"],
-        &["runs", "wait", "--help"],
-        &["runs", "summary", "--help"],
-        &["runs", "list", "--help"],
-        &["projects", "--help"],
-        &["projects", "list", "--help"],
-        &["projects", "get", "--help"],
-        &["instances", "get", "--help"],
-        &["spec-files", "--help"],
-        &["tests", "--help"],
-        &["test-results", "--help"],
-        &["signature", "--help"],
-        &["actions", "--help"],
-        &["actions", "list", "--help"],
-        &["actions", "create", "--help"],
-        &["actions", "update", "--help"],
-        &["actions", "delete", "--help"],
-        &["completions", "--help"],
-    ] {
+    // Every command the help lists, found by walking the help itself, so that a new command
+    // cannot go without its snapshot.
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(command) = pending.pop() {
+        let mut args = command.clone();
+        args.push("--help".to_owned());
         let output = Command::new(BIN)
-            .args(args)
+            .args(&args)
             .env("CURRENTS_API_KEY", "sk-never-shown")
             .env("CURRENTS_API_URL", "http://127.0.0.1:9/v1")
             .output()
@@ -68,13 +59,26 @@ fn help_for_every_command_matches_the_snapshots() {
             !help.contains("127.0.0.1:9"),
             "--help must not depend on the environment"
         );
-        let name = ["help"]
+        for sub in subcommands(&help) {
+            let mut next = command.clone();
+            next.push(sub);
+            pending.push(next);
+        }
+        let name = ["help".to_owned()]
             .into_iter()
-            .chain(args[..args.len() - 1].iter().copied())
+            .chain(command)
             .collect::<Vec<_>>()
             .join("-");
-        insta::assert_snapshot!(name, help);
+        insta::assert_snapshot!(name.clone(), help);
+        seen.insert(format!("cli__{name}.snap"));
     }
+    // A removed command leaves no snapshot behind.
+    let snapshots = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"))
+        .expect("the snapshots")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("cli__help") && name.ends_with(".snap"))
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(snapshots, seen, "every help snapshot is a command's, and every command has one");
 }
 
 #[test]

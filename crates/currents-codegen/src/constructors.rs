@@ -64,8 +64,13 @@ fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> proc_macro2::To
             ));
             continue;
         }
-        let doc = if has_serde_default(field) {
-            values.push(quote!(#name: ::std::default::Default::default()));
+        let doc = if let Some(default) = serde_default(field) {
+            // The value serde gives an absent field is the one a new value starts with: the
+            // schema's `default` (`includeContextInComment: true`), or the type's.
+            values.push(match default {
+                Some(function) => quote!(#name: #function()),
+                None => quote!(#name: ::std::default::Default::default()),
+            });
             format!("Sets `{name}`.")
         } else {
             arguments.push(quote!(#name: impl ::std::convert::Into<#ty>));
@@ -139,21 +144,32 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// Whether serde fills the field in when it is absent (`#[serde(default)]`).
-fn has_serde_default(field: &syn::Field) -> bool {
-    field.attrs.iter().any(|attr| {
-        let mut found = false;
-        if attr.path().is_ident("serde") {
-            let _ = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("default") {
-                    found = true;
+/// How serde fills the field in when it is absent: `Some(None)` for `#[serde(default)]`,
+/// `Some(Some(function))` for `#[serde(default = "function")]`, `None` if it does not.
+fn serde_default(field: &syn::Field) -> Option<Option<syn::ExprPath>> {
+    let mut found = None;
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+    {
+        let _ = attr.parse_nested_meta(|meta| {
+            let is_default = meta.path.is_ident("default");
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::Expr = meta.value()?.parse()?;
+                if is_default
+                    && let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = value
+                {
+                    found = Some(text.parse::<syn::ExprPath>().ok());
                 }
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-        }
-        found
-    })
+            } else if is_default {
+                found = Some(None);
+            }
+            Ok(())
+        });
+    }
+    found
 }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use currents_api::types::{
-    Run, RunCompletionState, RunMeta, RunMetaCommit, RunSpec, RunSpecResults, RunSpecResultsStats,
-    RunStatus,
+    Run, RunCompletionState, RunMeta, RunMetaCommit, RunMetaPr, RunSpec, RunSpecResults,
+    RunSpecResultsStats, RunStatus,
 };
 
 use crate::FakeRun;
@@ -28,6 +28,7 @@ pub struct RunFixture {
     created_at: DateTime<Utc>,
     specs: Vec<RunSpec>,
     github: Option<(String, u64)>,
+    pull_request: Option<String>,
 }
 
 impl RunFixture {
@@ -43,6 +44,7 @@ impl RunFixture {
             created_at: at(9, 0),
             specs: Vec::new(),
             github: None,
+            pull_request: None,
         }
     }
 
@@ -113,6 +115,13 @@ impl RunFixture {
         self
     }
 
+    /// The pull request the run was for (`meta.pr`): its id, titled `PR <id>`, from the run's
+    /// branch into `main`.
+    pub fn pull_request(mut self, id: impl Into<String>) -> Self {
+        self.pull_request = Some(id.into());
+        self
+    }
+
     /// The GitHub workflow run that cancelRunByGithubCI matches.
     pub fn github(mut self, run_id: impl Into<String>, attempt: u64) -> Self {
         self.github = Some((run_id.into(), attempt));
@@ -132,11 +141,20 @@ impl RunFixture {
             Run::new(completion, self.created_at, self.project, self.id, status)
                 .with_groups(Vec::new())
                 .with_meta(
-                    RunMeta::new().with_ci_build_id(ci_build_id).with_commit(
-                        RunMetaCommit::new()
-                            .set_author_name(self.author)
-                            .with_branch(self.branch),
-                    ),
+                    RunMeta::new()
+                        .with_ci_build_id(ci_build_id)
+                        .set_pr(self.pull_request.map(|id| {
+                            RunMetaPr::new()
+                                .with_title(format!("PR {id}"))
+                                .with_source(self.branch.clone())
+                                .with_destination("main".to_owned())
+                                .with_id(id)
+                        }))
+                        .with_commit(
+                            RunMetaCommit::new()
+                                .set_author_name(self.author)
+                                .with_branch(self.branch),
+                        ),
                 )
                 .with_specs(self.specs)
                 .with_tags(self.tags),

@@ -525,7 +525,211 @@ async fn other_operations(api: &Api) -> Vec<Case> {
         .to_owned();
     let at = |path: String| path;
     let title = || Some(json!({ "projectId": "p1", "specFilePath": "a.ts", "testTitle": "a > b" }));
+    let hook = json!({ "url": "http://127.0.0.1:9/hook", "hookEvents": ["RUN_FINISH"] });
+    let created = api
+        .call(
+            post.clone(),
+            "/v1/webhooks?projectId=p1",
+            Some(hook.clone()),
+        )
+        .await;
+    let hook_id = created.body["data"]["hookId"]
+        .as_str()
+        .expect("a webhook id")
+        .to_owned();
+    let no_hook = "00000000-0000-4000-8000-000000000000";
+    // A failed test of a run, by the id the failure context gives it.
+    let context = api
+        .call(get.clone(), "/v1/context?run_id=r-failed", None)
+        .await;
+    let test_id = context.body["data"]["list"][0]["testId"]
+        .as_str()
+        .expect("a failed test")
+        .to_owned();
+    let jira = json!({ "runId": "r-failed", "testId": test_id,
+        "jiraInstallationId": currents_fake::JIRA_INSTALLATION_ID, "jiraProjectId": "10000",
+        "jiraIssueType": "10001" });
+    let issue = api
+        .call(
+            post.clone(),
+            "/v1/projects/p1/jira/issues",
+            Some(jira.clone()),
+        )
+        .await;
+    let issue_key = issue.body["data"]["issueKey"]
+        .as_str()
+        .expect("an issue key")
+        .to_owned();
+    let dates = "date_start=2026-10-01&date_end=2026-12-01";
+    let installation = format!(
+        "jira_installation_id={}",
+        currents_fake::JIRA_INSTALLATION_ID
+    );
     [
+        probe(
+            "getErrorsExplorer",
+            get.clone(),
+            (
+                &at(format!("/v1/errors/p1?{RANGE}&group_by[]=message")),
+                None,
+            ),
+            ("/v1/errors/p1", None),
+            Some((&at(format!("/v1/errors/nope?{RANGE}")), None)),
+        ),
+        probe(
+            "listWebhooks",
+            get.clone(),
+            ("/v1/webhooks?projectId=p1", None),
+            ("/v1/webhooks", None),
+            Some(("/v1/webhooks?projectId=nope", None)),
+        ),
+        probe(
+            "createWebhook",
+            post.clone(),
+            ("/v1/webhooks?projectId=p1", Some(hook.clone())),
+            ("/v1/webhooks?projectId=p1", Some(json!({ "url": "" }))),
+            Some(("/v1/webhooks?projectId=nope", Some(hook))),
+        ),
+        probe(
+            "getWebhook",
+            get.clone(),
+            (&at(format!("/v1/webhooks/{hook_id}")), None),
+            ("/v1/webhooks/not-a-uuid", None),
+            Some((&at(format!("/v1/webhooks/{no_hook}")), None)),
+        ),
+        probe(
+            "updateWebhook",
+            put.clone(),
+            (
+                &at(format!("/v1/webhooks/{hook_id}")),
+                Some(json!({ "label": "renamed" })),
+            ),
+            (&at(format!("/v1/webhooks/{hook_id}")), Some(json!({}))),
+            Some((
+                &at(format!("/v1/webhooks/{no_hook}")),
+                Some(json!({ "label": "x" })),
+            )),
+        ),
+        probe(
+            "deleteWebhook",
+            delete.clone(),
+            (&at(format!("/v1/webhooks/{hook_id}")), None),
+            ("/v1/webhooks/not-a-uuid", None),
+            Some((&at(format!("/v1/webhooks/{no_hook}")), None)),
+        ),
+        probe(
+            "listAffectedTests",
+            get.clone(),
+            (
+                &at(format!(
+                    "/v1/actions/tests?projectId=p1&{dates}&action_type=skip"
+                )),
+                None,
+            ),
+            ("/v1/actions/tests?projectId=p1", None),
+            Some((
+                &at(format!("/v1/actions/tests?projectId=nope&{dates}")),
+                None,
+            )),
+        ),
+        probe(
+            "listAffectedTestExecutions",
+            get.clone(),
+            (
+                &at(format!(
+                    "/v1/actions/tests/{signature}?projectId=p1&{dates}"
+                )),
+                None,
+            ),
+            (
+                &at(format!("/v1/actions/tests/{signature}?projectId=p1")),
+                None,
+            ),
+            Some((
+                &at(format!(
+                    "/v1/actions/tests/{signature}?projectId=nope&{dates}"
+                )),
+                None,
+            )),
+        ),
+        probe(
+            "listActionTestExecutions",
+            get.clone(),
+            (&at(format!("/v1/actions/{id}/tests?{dates}")), None),
+            (&at(format!("/v1/actions/{id}/tests")), None),
+            Some((&at(format!("/v1/actions/nope/tests?{dates}")), None)),
+        ),
+        probe(
+            "getContext",
+            get.clone(),
+            ("/v1/context?run_id=r-failed&limit=1", None),
+            ("/v1/context?run_id=r-failed&limit=0", None),
+            Some(("/v1/context?run_id=nope", None)),
+        ),
+        probe(
+            "listProjectPullRequests",
+            get.clone(),
+            ("/v1/projects/p1/pull-requests?limit=2", None),
+            ("/v1/projects/p1/pull-requests?limit=0", None),
+            Some(("/v1/projects/nope/pull-requests", None)),
+        ),
+        probe(
+            "listProjectTerms",
+            get.clone(),
+            ("/v1/projects/p1/terms/branch", None),
+            ("/v1/projects/p1/terms/nonsense", None),
+            Some(("/v1/projects/nope/terms/tag", None)),
+        ),
+        probe(
+            "createJiraIssueFromRunTest",
+            post.clone(),
+            ("/v1/projects/p1/jira/issues", Some(jira.clone())),
+            ("/v1/projects/p1/jira/issues", Some(json!({}))),
+            Some(("/v1/projects/nope/jira/issues", Some(jira.clone()))),
+        ),
+        probe(
+            "linkJiraIssueFromRunTest",
+            post.clone(),
+            (
+                &at(format!("/v1/projects/p1/jira/issues/{issue_key}/link")),
+                Some(jira.clone()),
+            ),
+            (
+                &at(format!("/v1/projects/p1/jira/issues/{issue_key}/link")),
+                Some(json!({})),
+            ),
+            Some(("/v1/projects/p1/jira/issues/NOPE-1/link", Some(jira))),
+        ),
+        probe(
+            "listJiraProjects",
+            get.clone(),
+            (
+                &at(format!("/v1/integrations/jira/projects?{installation}")),
+                None,
+            ),
+            ("/v1/integrations/jira/projects", None),
+            Some((
+                "/v1/integrations/jira/projects?jira_installation_id=nope",
+                None,
+            )),
+        ),
+        probe(
+            "listJiraIssueTypes",
+            get.clone(),
+            (
+                &at(format!(
+                    "/v1/integrations/jira/projects/10000/issue-types?{installation}"
+                )),
+                None,
+            ),
+            ("/v1/integrations/jira/projects/10000/issue-types", None),
+            Some((
+                &at(format!(
+                    "/v1/integrations/jira/projects/999/issue-types?{installation}"
+                )),
+                None,
+            )),
+        ),
         probe(
             "listProjects",
             get.clone(),

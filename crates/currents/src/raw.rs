@@ -8,13 +8,20 @@ use serde_json::Value;
 
 use crate::{Client, Endpoint, Error, ResponseMeta, ValidationError, transport::Call};
 
+/// A checked path below the base URL: its segments, and its query's pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    segments: Vec<String>,
+    query: Vec<(String, String)>,
+}
+
 /// A request to a route given by its method and path: [`Client::request`].
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RawRequest<'a> {
     client: &'a Client,
     method: Method,
-    request: Result<Vec<String>, ValidationError>,
+    request: Result<Target, ValidationError>,
     path: String,
     query: Vec<(String, String)>,
     body: Option<Vec<u8>>,
@@ -46,10 +53,29 @@ impl RawResponse {
     }
 }
 
-/// The path's segments, or why it is not a path below the base URL: it must start with `/`,
-/// and hold no scheme, host, query, fragment, `.` or `..` segment, backslash or control
-/// character, so that the request goes where the path says and nowhere else.
-pub(crate) fn check_path(path: &str) -> Result<Vec<String>, ValidationError> {
+/// The path's segments and its query's pairs, or why it is not a path below the base URL: it
+/// must start with `/`, and hold no scheme, host, fragment, `.` or `..` segment, backslash or
+/// control character, so that the request goes where the path says and nowhere else. A query
+/// (`/projects?limit=5`) is kept, as `gh api` keeps it.
+pub(crate) fn check_target(target: &str) -> Result<Target, ValidationError> {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if query.chars().any(|c| c.is_control() || c == '#') {
+        return Err(ValidationError::new(
+            "path",
+            target,
+            "its query must not contain a fragment (#) or control characters",
+        ));
+    }
+    let query = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    Ok(Target {
+        segments: check_path(path)?,
+        query,
+    })
+}
+
+fn check_path(path: &str) -> Result<Vec<String>, ValidationError> {
     let refuse = |rule: &str| Err(ValidationError::new("path", path, rule.to_owned()));
     if !path.starts_with('/') || path.starts_with("//") {
         return refuse(
@@ -63,7 +89,7 @@ pub(crate) fn check_path(path: &str) -> Result<Vec<String>, ValidationError> {
         return Err(ValidationError::new(
             "path",
             path,
-            format!("must not contain {c:?}; give query parameters with -f/--field"),
+            format!("must not contain {c:?}"),
         ));
     }
     // Each segment is decoded, and encoded again as one segment when the URL is built, so
@@ -107,14 +133,15 @@ impl Client {
     /// A request to any route below the base URL, by method and path (`/projects`,
     /// `/sessions`), for routes the spec does not describe yet. A route the spec describes is
     /// named by its operation in errors and spans. The path must stay below the base URL:
-    /// a URL, a scheme, a `.` or `..` segment, a query or a fragment is refused before
-    /// anything is sent (query parameters go in [`RawRequest::query`]).
+    /// a URL, a scheme, a `.` or `..` segment or a fragment is refused before anything is
+    /// sent. A query may follow the path (`/projects?limit=5`), or be added with
+    /// [`RawRequest::query`].
     pub fn request(&self, method: Method, path: &str) -> RawRequest<'_> {
         RawRequest {
             client: self,
             method,
-            request: check_path(path),
-            path: path.to_owned(),
+            request: check_target(path),
+            path: path.split('?').next().unwrap_or(path).to_owned(),
             query: Vec::new(),
             body: None,
         }
@@ -138,7 +165,11 @@ impl RawRequest<'_> {
     /// as its table says) and limits. An error status is the same typed error as an
     /// operation's.
     pub async fn send(self) -> Result<RawResponse, Error> {
-        let segments = self.request?;
+        let Target {
+            segments,
+            mut query,
+        } = self.request?;
+        query.extend(self.query);
         let endpoint = match operation_of(&self.method, &segments) {
             Some(operation) => Endpoint::Operation(operation),
             None => Endpoint::Route {
@@ -151,8 +182,8 @@ impl RawRequest<'_> {
             .expect("a validated base URL has a path")
             .pop_if_empty()
             .extend(&segments);
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
         }
         let call = Call {
             operation: endpoint,
@@ -177,6 +208,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_query_after_the_path_is_kept() {
+        let Target { segments, query } =
+            check_target("/webhooks?projectId=p&x=a%20b").expect("a path");
+        assert_eq!(segments, ["webhooks"]);
+        assert_eq!(
+            query,
+            [
+                ("projectId".to_owned(), "p".to_owned()),
+                ("x".to_owned(), "a b".to_owned())
+            ]
+        );
+        assert!(check_target("https://example.com/v1?x=1").is_err());
+    }
+
+    #[test]
     fn only_paths_below_the_base_url_are_taken() {
         let cases = [
             ("/projects", Some(vec!["projects"])),
@@ -189,13 +235,13 @@ mod tests {
             ("/runs/./x", None),
             ("/runs/%2e%2e", None),
             ("/runs/a%20b", Some(vec!["runs", "a b"])),
-            ("/projects?limit=1", None),
+            ("/projects#top", None),
             ("/a\\b", None),
             ("/x\n", None),
             ("/javascript:alert", None),
         ];
         for (path, segments) in cases {
-            let checked = check_path(path).ok();
+            let checked = check_target(path).ok().map(|target| target.segments);
             let expected = segments.map(|s| s.into_iter().map(str::to_owned).collect::<Vec<_>>());
             assert_eq!(checked, expected, "{path}");
         }
