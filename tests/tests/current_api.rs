@@ -279,6 +279,13 @@ async fn a_receiver_gets_the_run_start_and_finish_of_a_reset_run() {
             .is_some(),
         "{headers:?}"
     );
+    // The fake records a delivery once its receiver has answered.
+    for _ in 0..100 {
+        if fake.deliveries().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let statuses = fake
         .deliveries()
         .into_iter()

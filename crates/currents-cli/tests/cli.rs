@@ -78,7 +78,10 @@ fn help_for_every_command_matches_the_snapshots() {
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with("cli__help") && name.ends_with(".snap"))
         .collect::<std::collections::BTreeSet<_>>();
-    assert_eq!(snapshots, seen, "every help snapshot is a command's, and every command has one");
+    assert_eq!(
+        snapshots, seen,
+        "every help snapshot is a command's, and every command has one"
+    );
 }
 
 #[test]

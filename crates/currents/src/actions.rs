@@ -14,18 +14,24 @@ use currents_api::{
 
 use std::ops::Range;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, DurationRound as _, SecondsFormat, TimeDelta, Utc};
 
 use crate::{
     ActionId, Client, Error, ProjectId, Received, TestSignature, ValidationError,
     query::{Query, check_range},
 };
 
-/// A date range as the affected-tests operations take it: RFC 3339 text.
+/// A date range as the affected-tests operations take it: RFC 3339 text to the millisecond,
+/// which is all the API reads (a JavaScript date). The end is rounded up, so that the range
+/// still holds what happened in its last millisecond.
 fn dates(range: &Range<DateTime<Utc>>) -> Result<(String, String), ValidationError> {
     check_range(range.start, range.end)?;
     let text = |at: DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Millis, true);
-    Ok((text(range.start), text(range.end)))
+    let end = range
+        .end
+        .duration_round_up(TimeDelta::milliseconds(1))
+        .unwrap_or(range.end);
+    Ok((text(range.start), text(end)))
 }
 
 /// The Actions operations of a [`Client`].
