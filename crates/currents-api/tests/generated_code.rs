@@ -4,7 +4,8 @@
 //! The areas:
 //! - `types-<schema>`: a component schema's type, the types nested in it (typify names them
 //!   after it), their conversions and the spec's limits on them;
-//! - `open-enums`: every open enum, with its spellings, aliases and conversions;
+//! - `open-enum-<enum>`: an open enum, with its spellings, aliases and conversions (an enum
+//!   can be shared by several schemas and parameters, so it is an area of its own);
 //! - `types-shared`: the types that belong to no one schema (titled strings, `error`);
 //! - `operations-<operation>`: an operation's request type, its `Request` impl, its
 //!   pagination (`Paginated`, or `Single` for one answer) and its `params` setters;
@@ -145,7 +146,7 @@ fn area(module: Module, item: &Item, names: &Names, open: &[String]) -> String {
             _ => "operations".into(),
         },
         Module::Types | Module::File => match subject {
-            Some(name) if open.contains(&name) => "open-enums".into(),
+            Some(name) if open.contains(&name) => format!("open-enum-{}", name.to_snake_case()),
             Some(name) => names
                 .schemas
                 .iter()
