@@ -99,21 +99,26 @@ pub(super) async fn run(
     Ok(())
 }
 
+/// A file's text, or stdin's for `-`; a file that cannot be read is invalid input of `flag`.
+pub(super) fn read_text(flag: &str, path: &Path) -> Result<String, Stop> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text)?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|error| {
+        Failure::invalid(format!(
+            "{flag} {}: cannot read it: {error}",
+            path.display()
+        ))
+        .into()
+    })
+}
+
 /// The JSON body of a create or update, from a file or stdin (`-`), decoded into its type. A
 /// field that does not fit is named with its path.
 pub(super) fn read_body<T: DeserializeOwned>(path: &Path) -> Result<T, Stop> {
-    let text = if path == Path::new("-") {
-        let mut text = String::new();
-        io::stdin().read_to_string(&mut text)?;
-        text
-    } else {
-        std::fs::read_to_string(path).map_err(|error| {
-            Failure::invalid(format!(
-                "--file {}: cannot read it: {error}",
-                path.display()
-            ))
-        })?
-    };
+    let text = read_text("--file", path)?;
     let mut decoder = serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(&mut decoder).map_err(|error| {
         Failure::invalid(format!(

@@ -1,7 +1,7 @@
 //! `currents api METHOD PATH`: any route below the base URL, as `gh api` calls GitHub's, with
 //! the client's auth, gzip, retries (by method), size cap and errors.
 
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Write as _};
 
 use currents::{Client, DEFAULT_MAX_PAGES, RawResponse, reqwest::Method};
 use serde::Deserialize;
@@ -175,18 +175,7 @@ fn body_of(fields: &[(&str, &str)]) -> Value {
 }
 
 fn read_input(path: &std::path::Path) -> Result<Value, Stop> {
-    let text = if path == std::path::Path::new("-") {
-        let mut text = String::new();
-        io::stdin().read_to_string(&mut text)?;
-        text
-    } else {
-        std::fs::read_to_string(path).map_err(|error| {
-            Failure::invalid(format!(
-                "--input {}: cannot read it: {error}",
-                path.display()
-            ))
-        })?
-    };
+    let text = super::actions::read_text("--input", path)?;
     serde_json::from_str(&text).map_err(|error| {
         Failure::invalid(format!("--input {}: not JSON: {error}", path.display())).into()
     })
