@@ -21,6 +21,36 @@ pub enum PageStyle {
 }
 
 impl PageStyle {
+    /// The style of a list's answer, read from its envelope alone (`has_more`, `data.nextPage`,
+    /// or a `data` array), for a list the spec does not describe; `None` if it is not a list.
+    pub fn of_answer(body: &[u8]) -> Option<PageStyle> {
+        if serde_json::from_slice::<CursorEnvelope>(body).is_ok() {
+            return Some(PageStyle::Cursor);
+        }
+        if serde_json::from_slice::<NumberEnvelope>(body).is_ok_and(|e| e.data.next_page.is_some())
+        {
+            return Some(PageStyle::Number);
+        }
+        serde_json::from_slice::<WholeEnvelope>(body)
+            .is_ok()
+            .then_some(PageStyle::Whole)
+    }
+
+    /// The items of an answer of this style, as sent, and where the list goes next.
+    pub fn split(self, body: &[u8]) -> Result<(Vec<Box<RawValue>>, Next), serde_json::Error> {
+        split(self, body)
+    }
+
+    /// The query parameter that names the next page of this style (`starting_after`, `page`),
+    /// as the spec model reads lists; `None` for a list answered whole.
+    pub const fn position_parameter(self) -> Option<&'static str> {
+        match self {
+            PageStyle::Cursor => Some(currents_spec::CURSOR_PARAMETER),
+            PageStyle::Number => Some(currents_spec::PAGE_PARAMETER),
+            PageStyle::Whole => None,
+        }
+    }
+
     /// Where an answer of this style holds its items, as a JSON pointer: `/data` or
     /// `/data/list`.
     pub const fn items_pointer(self) -> &'static str {

@@ -17,6 +17,7 @@ pub use model::{
     Answer, Body, ITEM_KEY, Location, Method, Operation, PageStyle, Pagination, Parameter, Segment,
     Spec, SpecError,
 };
+pub use model::{CURSOR as CURSOR_PARAMETER, PAGE as PAGE_PARAMETER};
 pub use reference::{
     Located, all as all_refs, component, reached, resolve, schema_name, target, unresolved,
 };

@@ -429,9 +429,11 @@ fn read_parameter<'a>(
 /// with a `list` array and `nextPage`; a GET whose `data` is an array and that takes neither
 /// is a list answered whole.
 /// Currents' pagination vocabulary, which the model recognises lists by: the parameters that
-/// say where a page starts, the one that sizes it, and a cursor list's way back.
-const CURSOR: &str = "starting_after";
-const PAGE: &str = "page";
+/// say where a page starts, the one that sizes it, and a cursor list's way back. This one is a
+/// cursor list's: the cursor of the item a page starts after.
+pub const CURSOR: &str = "starting_after";
+/// The parameter of a page-number list that says which page to read.
+pub const PAGE: &str = "page";
 const LIMIT: &str = "limit";
 const BACK: &str = "ending_before";
 

@@ -3,28 +3,15 @@
 
 use std::io::{self, Write as _};
 
-use currents::{Client, DEFAULT_MAX_PAGES, RawResponse, reqwest::Method};
-use serde::Deserialize;
+use currents::{
+    Client, DEFAULT_MAX_PAGES, RawResponse,
+    api::operations::{Next, PageStyle, raw_cursor},
+    reqwest::Method,
+};
 use serde_json::{Map, Value, value::RawValue};
 
 use super::Stop;
 use crate::{cli::ApiArgs, cli::Format, exit::Failure, output::Output, terminal};
-
-/// The parts of a list answer that say where the next page is.
-#[derive(Deserialize)]
-struct ListAnswer<'a> {
-    #[serde(borrow)]
-    data: &'a RawValue,
-    has_more: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct NumberedData<'a> {
-    #[serde(borrow)]
-    list: Vec<&'a RawValue>,
-    #[serde(rename = "nextPage")]
-    next_page: Value,
-}
 
 pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Result<(), Stop> {
     let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
@@ -75,48 +62,25 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
     let mut next: Option<(&str, String)> = None;
     for _ in 0..DEFAULT_MAX_PAGES {
         let response = send(next.clone()).await?;
-        let answer: ListAnswer<'_> = serde_json::from_slice(&response.body)
-            .map_err(|error| Failure::api(format!("the answer is not a list: {error}")))?;
-        next = match answer.has_more {
-            // A cursor list: `data` is the page; the last item's cursor starts the next.
-            Some(has_more) => {
-                let items: Vec<&RawValue> = serde_json::from_str(answer.data.get())
-                    .map_err(|error| Failure::api(format!("`data` is not a list: {error}")))?;
-                print_items(&mut stdout, &items, output.format)?;
-                let cursor = items
-                    .last()
-                    .and_then(|item| serde_json::from_str::<Map<String, Value>>(item.get()).ok())
-                    .and_then(|item| {
-                        item.get("cursor")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned)
-                    });
-                match cursor {
-                    Some(cursor) if has_more => Some(("starting_after", cursor)),
-                    None if has_more => {
-                        return Err(Failure::api(
-                            "has_more is true, but the last item has no cursor",
-                        )
-                        .into());
-                    }
-                    _ => None,
-                }
-            }
-            None => match serde_json::from_str::<NumberedData<'_>>(answer.data.get()) {
-                // A page-number list: `data.list` is the page, `data.nextPage` the next one.
-                Ok(page) => {
-                    print_items(&mut stdout, &page.list, output.format)?;
-                    page.next_page.as_i64().map(|n| ("page", n.to_string()))
-                }
-                // A list answered whole, or not a list: its data, once.
-                Err(_) => {
-                    let items: Vec<&RawValue> = serde_json::from_str(answer.data.get())
-                        .unwrap_or_else(|_| vec![answer.data]);
-                    print_items(&mut stdout, &items, output.format)?;
-                    None
-                }
-            },
+        // The envelope says how the list pages, as the spec's lists do: a cursor list follows
+        // its last item's cursor, a page-number list `nextPage`.
+        let Some(style) = PageStyle::of_answer(&response.body) else {
+            return Err(Failure::api("the answer is not a list of any style the API uses").into());
         };
+        let (items, then) = style
+            .split(&response.body)
+            .map_err(|error| Failure::api(format!("the answer is not a list: {error}")))?;
+        print_items(&mut stdout, &items, output.format)?;
+        let position = match then {
+            Next::More(true) => Some(items.last().and_then(|item| raw_cursor(item)).ok_or_else(
+                || Failure::api("has_more is true, but the last item has no cursor"),
+            )?),
+            Next::Page(Some(page)) => Some(page.to_string()),
+            _ => None,
+        };
+        next = position
+            .zip(style.position_parameter())
+            .map(|(value, name)| (name, value));
         if next.is_none() {
             return Ok(());
         }
@@ -124,7 +88,11 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
     Err(Failure::api(format!("stopped after {DEFAULT_MAX_PAGES} pages")).into())
 }
 
-fn print_items(out: &mut impl io::Write, items: &[&RawValue], format: Format) -> Result<(), Stop> {
+fn print_items(
+    out: &mut impl io::Write,
+    items: &[Box<RawValue>],
+    format: Format,
+) -> Result<(), Stop> {
     for item in items {
         match format {
             Format::Json => writeln!(out, "{}", item.get())?,
