@@ -3,6 +3,7 @@
 //! for each list operation, from its parameters and its answer's schema (the spec model's
 //! `Pagination`), and [`Single`] for every other operation.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::value::RawValue;
 
@@ -103,6 +104,43 @@ pub trait Paginated: Request + Clone + Send + Sync + 'static {
     fn split(body: &[u8]) -> Result<(Vec<Box<RawValue>>, Next), serde_json::Error> {
         split(Self::STYLE, body)
     }
+
+    /// Whether the list can be cut into time slices: its items are ordered newest first by a
+    /// time (the spec's `x-item-time`) that its `date_start` and `date_end` select on.
+    const SLICED: bool = false;
+
+    /// The time that orders an item in a time-sliced list.
+    fn time(item: &Self::Item) -> Option<DateTime<Utc>> {
+        let _ = item;
+        None
+    }
+
+    /// The range the request asks for (`date_start`, `date_end`), of a time-sliced list.
+    fn range(&self) -> TimeRange {
+        TimeRange::default()
+    }
+
+    /// Asks for `range` instead; a bound of `None` leaves the request's own.
+    fn set_range(&mut self, range: TimeRange) {
+        let _ = range;
+    }
+}
+
+/// A list's date range: `date_start` and `date_end`, either of which may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TimeRange {
+    /// The oldest time asked for (`date_start`).
+    pub start: Option<DateTime<Utc>>,
+    /// The newest time asked for (`date_end`).
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl TimeRange {
+    /// A range from `start` to `end`, either open.
+    pub const fn new(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Self {
+        TimeRange { start, end }
+    }
 }
 
 /// An operation whose answer is one value, not a page of a list.
@@ -123,6 +161,24 @@ impl ItemKey for String {
 impl ItemKey for Option<String> {
     fn item_key(&self) -> Option<String> {
         self.clone()
+    }
+}
+
+/// An item's time, whether its field is required or optional.
+pub trait ItemTime {
+    /// The time, if the item has one.
+    fn item_time(&self) -> Option<DateTime<Utc>>;
+}
+
+impl ItemTime for DateTime<Utc> {
+    fn item_time(&self) -> Option<DateTime<Utc>> {
+        Some(*self)
+    }
+}
+
+impl ItemTime for Option<DateTime<Utc>> {
+    fn item_time(&self) -> Option<DateTime<Utc>> {
+        *self
     }
 }
 
@@ -198,4 +254,18 @@ pub fn raw_cursor(item: &RawValue) -> Option<String> {
         cursor: Option<String>,
     }
     serde_json::from_str::<Cursor>(item.get()).ok()?.cursor
+}
+
+/// How many items a page-number list's answer says it holds in all (`data.total`), read
+/// without its items, so that the pages after the first can be asked for at once.
+pub fn raw_total(body: &[u8]) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        data: Data,
+    }
+    #[derive(Deserialize)]
+    struct Data {
+        total: Option<u64>,
+    }
+    serde_json::from_slice::<Envelope>(body).ok()?.data.total
 }

@@ -48,6 +48,15 @@ struct Paging {
     controls: Option<(syn::Ident, syn::Ident, syn::Ident)>,
     item: TokenStream,
     key: Option<syn::Ident>,
+    /// A time-sliced list's item time field, and its range fields with whether each is
+    /// required.
+    time: Option<TimeSlicing>,
+}
+
+struct TimeSlicing {
+    field: syn::Ident,
+    start: (syn::Ident, bool),
+    end: (syn::Ident, bool),
 }
 
 struct Parameter {
@@ -141,7 +150,7 @@ pub(crate) fn tokens(
         /// and what its answer decodes to.
         pub mod operations {
             pub use #wire::{Method, ParamError, ParamValue, Request, RequestParts, Setters};
-            pub use crate::paging::{ItemKey, Next, PageStyle, Paginated, Position, Single, raw_cursor};
+            pub use crate::paging::{ItemKey, ItemTime, Next, PageStyle, Paginated, Position, Single, TimeRange, raw_cursor, raw_total};
             use crate::types;
 
             /// The spec's `info.version`, which a client sends as its `api-version` header.
@@ -401,6 +410,7 @@ fn read_pagination(
             controls: None,
             item,
             key,
+            time: None,
         });
     };
     let parameter = |name: &str| {
@@ -420,6 +430,10 @@ fn read_pagination(
         ));
     }
     let limit_const = format_ident!("{}_MAXIMUM", limit.field.to_string().to_shouty_snake_case());
+    let time = match pagination.time {
+        None => None,
+        Some(field) => Some(time_slicing(at, pagination.style, field, &parameter)?),
+    };
     Ok(Paging {
         style: pagination.style,
         controls: Some((
@@ -429,6 +443,41 @@ fn read_pagination(
         )),
         item,
         key,
+        time,
+    })
+}
+
+/// A time-sliced list's fields: it must be a cursor list whose range parameters are
+/// date-times, or a walk could not cut it.
+fn time_slicing<'p>(
+    at: &str,
+    style: PageStyle,
+    field: &str,
+    parameter: &impl Fn(&str) -> Result<&'p Parameter, Error>,
+) -> Result<TimeSlicing, Error> {
+    if style != PageStyle::Cursor {
+        return Err(invalid(
+            at,
+            &format!(
+                "names {} '{field}', but only a cursor list is cut into time slices",
+                currents_spec::ITEM_TIME
+            ),
+        ));
+    }
+    let bound = |name: &str| {
+        let parameter = parameter(name)?;
+        if parameter.schema["format"] != "date-time" || parameter.list {
+            return Err(invalid(
+                at,
+                &format!("is cut into time slices by '{name}', which is not one date-time"),
+            ));
+        }
+        Ok((parameter.field.clone(), parameter.required))
+    };
+    Ok(TimeSlicing {
+        field: format_ident!("{}", field.to_snake_case()),
+        start: bound(currents_spec::RANGE_START)?,
+        end: bound(currents_spec::RANGE_END)?,
     })
 }
 
@@ -647,6 +696,7 @@ fn paging_tokens(op: &Operation) -> TokenStream {
         controls,
         item,
         key,
+        time,
     }) = &op.pagination
     else {
         return quote! { impl Single for #ident {} };
@@ -687,6 +737,7 @@ fn paging_tokens(op: &Operation) -> TokenStream {
             ::std::option::Option::None
         }),
     };
+    let sliced = sliced_tokens(time.as_ref());
     quote! {
         impl Paginated for #ident {
             type Item = #item;
@@ -700,6 +751,57 @@ fn paging_tokens(op: &Operation) -> TokenStream {
             fn key(item: &Self::Item) -> ::std::option::Option<::std::string::String> {
                 #key
             }
+
+            #sliced
+        }
+    }
+}
+
+/// The time-slicing members of a list's `Paginated` impl, if its items name a time.
+fn sliced_tokens(time: Option<&TimeSlicing>) -> TokenStream {
+    let Some(TimeSlicing { field, start, end }) = time else {
+        return TokenStream::new();
+    };
+    // A required bound is always the request's own; an optional one may be open.
+    let read = |(ident, required): &(syn::Ident, bool)| {
+        if *required {
+            quote!(::std::option::Option::Some(self.#ident))
+        } else {
+            quote!(self.#ident)
+        }
+    };
+    let write = |(ident, required): &(syn::Ident, bool), from: TokenStream| {
+        if *required {
+            quote! {
+                if let ::std::option::Option::Some(at) = #from {
+                    self.#ident = at;
+                }
+            }
+        } else {
+            quote! {
+                if #from.is_some() {
+                    self.#ident = #from;
+                }
+            }
+        }
+    };
+    let (read_start, read_end) = (read(start), read(end));
+    let write_start = write(start, quote!(range.start));
+    let write_end = write(end, quote!(range.end));
+    quote! {
+        const SLICED: bool = true;
+
+        fn time(item: &Self::Item) -> ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>> {
+            ItemTime::item_time(&item.#field)
+        }
+
+        fn range(&self) -> TimeRange {
+            TimeRange::new(#read_start, #read_end)
+        }
+
+        fn set_range(&mut self, range: TimeRange) {
+            #write_start
+            #write_end
         }
     }
 }

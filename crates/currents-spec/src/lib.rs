@@ -14,8 +14,8 @@ mod reference;
 
 pub use aliases::{ALIASES, alias_map, aliases, aliases_in, listed_for};
 pub use model::{
-    Answer, Body, ITEM_KEY, Location, Method, Operation, PageStyle, Pagination, Parameter, Segment,
-    Spec, SpecError,
+    Answer, Body, ITEM_KEY, ITEM_TIME, Location, Method, Operation, PageStyle, Pagination,
+    Parameter, RANGE_END, RANGE_START, Segment, Spec, SpecError,
 };
 pub use model::{CURSOR as CURSOR_PARAMETER, PAGE as PAGE_PARAMETER};
 pub use reference::{

@@ -12,6 +12,16 @@ use crate::{
 /// (`runId`), so that a walk notices an item that comes twice.
 pub const ITEM_KEY: &str = "x-item-key";
 
+/// The extension with which the overlay names the time field a cursor list is ordered by,
+/// newest first, and that its `date_start` and `date_end` select on (`createdAt`), so that a
+/// walk can cut the range into slices and walk them side by side.
+pub const ITEM_TIME: &str = "x-item-time";
+
+/// The query parameters that bound a time-sliced list's range.
+pub const RANGE_START: &str = "date_start";
+/// See [`RANGE_START`].
+pub const RANGE_END: &str = "date_end";
+
 /// What the model could not read, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{pointer} {reason}")]
@@ -250,6 +260,10 @@ pub struct Pagination<'a> {
     pub item_ref: &'a Value,
     /// The property of an item that tells it from the others ([`ITEM_KEY`]), if named.
     pub key: Option<&'a str>,
+    /// The property of an item that orders the list and that its range selects on
+    /// ([`ITEM_TIME`]), if named; the generator checks that the list takes [`RANGE_START`]
+    /// and [`RANGE_END`].
+    pub time: Option<&'a str>,
 }
 
 impl<'a> Spec<'a> {
@@ -462,10 +476,13 @@ fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagi
             controls: Vec::new(),
             item_ref: &data["items"],
             key: resolve(document, "", &data["items"]).value[ITEM_KEY].as_str(),
+            time: None,
         });
     };
     query(LIMIT).then_some(())?;
-    let key = resolve(document, "", item_ref).value[ITEM_KEY].as_str();
+    let item = resolve(document, "", item_ref).value;
+    let key = item[ITEM_KEY].as_str();
+    let time = item[ITEM_TIME].as_str();
     let mut controls = vec![position.to_owned(), LIMIT.to_owned()];
     if style == PageStyle::Cursor && query(BACK) {
         controls.push(BACK.to_owned());
@@ -477,6 +494,7 @@ fn pagination<'a>(document: &'a Value, operation: &Operation<'a>) -> Option<Pagi
         controls,
         item_ref,
         key,
+        time,
     })
 }
 
