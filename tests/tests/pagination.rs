@@ -1,7 +1,7 @@
-//! The pagination walkers against currents-fake: random list lengths and item limits,
-//! deletions during a walk, and every paging fault the fake can inject. No item may be lost or
-//! doubled, and no walk may run on; a list that cannot be walked safely stops with a typed
-//! `PagingError`.
+//! The sequential walker (`concurrency(1)`) against currents-fake: random list lengths and
+//! item limits, deletions during a walk, and every paging fault the fake can inject. No item
+//! may be lost or doubled, and no walk may run on; a list that cannot be walked safely stops
+//! with a typed `PagingError`. The parallel walker is held to the same in `parallel_pages.rs`.
 
 use std::{cell::Cell, collections::BTreeSet};
 
@@ -110,7 +110,7 @@ fn a_project_s_runs_are_walked_whole_through_faults_and_deletions() {
                 .start();
             queue(&fake, Operation::ListProjectRuns, &faults);
             let client = client(&fake);
-            let mut query = client.projects().runs(&project());
+            let mut query = client.projects().runs(&project()).concurrency(1);
             if let Some(limit) = limit {
                 query = query.limit(limit);
             }
@@ -215,7 +215,11 @@ fn spec_files_are_walked_by_page_number_or_refused_when_pages_do_not_add_up() {
             let range = base() - Duration::days(1)..base() + Duration::days(1);
             let walked = runtime.block_on(async {
                 let mut items = Vec::new();
-                let mut stream = client.projects().spec_files(&project(), range).stream();
+                let mut stream = client
+                    .projects()
+                    .spec_files(&project(), range)
+                    .concurrency(1)
+                    .stream();
                 while let Some(item) = stream.next().await {
                     match item {
                         Ok(item) => items.push(item.spec.clone().unwrap_or_default()),
@@ -311,6 +315,7 @@ async fn a_failed_page_is_retried_without_restarting_the_walk() {
     let items = client
         .projects()
         .runs(&project())
+        .concurrency(1)
         .stream()
         .try_collect::<Vec<_>>()
         .await
@@ -404,7 +409,12 @@ async fn a_page_that_goes_back_is_refused_even_past_the_items_still_wanted() {
     ];
     queue(&fake, Operation::ListProjectRuns, &faults);
     let client = client(&fake);
-    let mut stream = client.projects().runs(&project()).limit(202).stream();
+    let mut stream = client
+        .projects()
+        .runs(&project())
+        .limit(202)
+        .concurrency(1)
+        .stream();
     let mut seen = Vec::new();
     let error = loop {
         match stream.next().await {

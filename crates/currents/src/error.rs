@@ -320,6 +320,23 @@ pub enum PagingError {
         /// The page bound.
         pages: usize,
     },
+    /// A page-number list said it held a different number of items than its first page did:
+    /// it changed while it was read, so its pages no longer start where they did, and an item
+    /// could be skipped or come twice.
+    ListChanged {
+        /// The page that said so.
+        page: i64,
+        /// The total the first page gave.
+        was: u64,
+        /// The total this page gives.
+        now: u64,
+    },
+    /// An item of a list walked in time slices carried no time (`createdAt`), so the walk
+    /// could not tell which slice it belongs to.
+    MissingTime {
+        /// The item's id, if it has one.
+        id: Option<String>,
+    },
 }
 
 impl fmt::Display for PagingError {
@@ -342,6 +359,14 @@ impl fmt::Display for PagingError {
             PagingError::PageLimit { pages } => {
                 write!(f, "{pages} pages were read and the list says there is more")
             }
+            PagingError::ListChanged { page, was, now } => write!(
+                f,
+                "page {page} said the list holds {now} items, where the first page said {was}"
+            ),
+            PagingError::MissingTime { id: Some(id) } => {
+                write!(f, "item '{}' has no time", id.escape_debug())
+            }
+            PagingError::MissingTime { id: None } => f.write_str("an item has no time"),
         }
     }
 }

@@ -40,7 +40,7 @@ pub use input::{
 };
 pub use jira::Jira;
 pub use limits::{DEFAULT_MAX_IN_FLIGHT, RetryBudget};
-pub use pages::{DEFAULT_MAX_PAGES, Items, Page, Pages};
+pub use pages::{DEFAULT_CONCURRENCY, DEFAULT_MAX_PAGES, Items, Page, Pages};
 pub use projects::Projects;
 pub use query::Query;
 pub use raw::{RawRequest, RawResponse};

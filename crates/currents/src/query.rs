@@ -6,7 +6,7 @@ use currents_api::operations::{Paginated, ParamError, Setters, Single};
 
 use crate::{
     Client, Error, Received, ValidationError,
-    pages::{Bounds, DEFAULT_MAX_PAGES, Items, Pages, walk},
+    pages::{Bounds, DEFAULT_CONCURRENCY, DEFAULT_MAX_PAGES, Items, Pages, walk},
 };
 
 /// A request with its filters, built with setters that never fail:
@@ -23,6 +23,7 @@ pub struct Query<'a, R> {
     request: Result<R, ValidationError>,
     max_items: Option<usize>,
     max_pages: usize,
+    concurrency: usize,
 }
 
 impl<'a, R> Query<'a, R> {
@@ -32,6 +33,7 @@ impl<'a, R> Query<'a, R> {
             request,
             max_items: None,
             max_pages: DEFAULT_MAX_PAGES,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 
@@ -77,7 +79,19 @@ impl<R: Paginated> Query<'_, R> {
         self
     }
 
-    /// Every item, page after page, the next page fetched while this one is consumed.
+    /// How many pages may be on their way at once ([`DEFAULT_CONCURRENCY`] unless set); `1`
+    /// walks one page after another, the next fetched while this one is consumed.
+    ///
+    /// A page-number list asks for every page after its first at once; a list of a project's
+    /// runs or of a test's results is cut into time slices walked side by side. Either way
+    /// the items come in the list's own order, and every request stays within the client's
+    /// limits (its in-flight cap, [`RetryBudget`](crate::RetryBudget) and cooldown). Other lists are walked one page after another.
+    pub fn concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = pages.max(1);
+        self
+    }
+
+    /// Every item, in the list's order, pages fetched ahead within [`Query::concurrency`].
     pub fn stream(self) -> Items<R::Item> {
         self.walk().items()
     }
@@ -91,6 +105,7 @@ impl<R: Paginated> Query<'_, R> {
         let bounds = Bounds {
             max_items: self.max_items,
             max_pages: self.max_pages,
+            concurrency: self.concurrency,
         };
         walk(self.client, self.request, bounds)
     }

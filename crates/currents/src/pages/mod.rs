@@ -14,6 +14,7 @@
 //! next, on its way), the ids of the previous page's items, and each cursor it followed (tens
 //! of bytes a page): its memory does not grow with the items of the list.
 
+mod parallel;
 mod walk;
 
 use std::{
@@ -29,6 +30,9 @@ use crate::{Error, Received, ResponseMeta};
 
 /// How many pages a walk reads at most unless told otherwise: 500,000 items at 50 a page.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// How many pages a walk has on their way at once unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// One page of a walk.
 #[derive(Debug)]

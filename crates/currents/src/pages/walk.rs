@@ -12,7 +12,7 @@ use futures_util::{FutureExt as _, StreamExt as _};
 use serde_json::value::RawValue;
 use tokio::task::JoinHandle;
 
-use currents_api::operations::{Next, PageStyle, Paginated, Position, raw_cursor};
+use currents_api::operations::{Next, PageStyle, Paginated, Position, raw_cursor, raw_total};
 
 use super::{Page, Pages};
 use crate::{Client, Error, PagingError, Received, ResponseMeta, ValidationError};
@@ -24,21 +24,58 @@ pub(crate) struct Bounds {
     pub(crate) max_items: Option<usize>,
     /// Refuse to read more pages than this.
     pub(crate) max_pages: usize,
+    /// How many pages may be on their way at once; 1 walks one page after another.
+    pub(crate) concurrency: usize,
 }
 
 /// A page as it came: its items' JSON, where the list goes next, and its HTTP status.
-struct RawPage {
-    items: Vec<Box<RawValue>>,
-    next: Next,
-    status: u16,
-    meta: Arc<ResponseMeta>,
+pub(super) struct RawPage {
+    pub(super) items: Vec<Box<RawValue>>,
+    pub(super) next: Next,
+    /// A page-number list's `total`, if it says it.
+    pub(super) total: Option<u64>,
+    pub(super) status: u16,
+    pub(super) meta: Arc<ResponseMeta>,
+}
+
+/// Sends one page's request and splits its answer, with the client's retries.
+pub(super) async fn fetch_raw<R: Paginated>(client: &Client, request: &R) -> Result<RawPage, Error> {
+    let reply = client.execute(request).await?;
+    if !reply.status.is_success() {
+        return Err(reply.into_error());
+    }
+    let status = reply.status.as_u16();
+    let (items, next) = R::split(&reply.body).map_err(|source| Error::Decode {
+        operation: R::OPERATION.into(),
+        status,
+        source,
+    })?;
+    let total = match R::STYLE {
+        PageStyle::Number => raw_total(&reply.body),
+        _ => None,
+    };
+    Ok(RawPage {
+        items,
+        next,
+        total,
+        status,
+        meta: Arc::new(reply.meta()),
+    })
+}
+
+/// The error of a page-number list whose `total` moved from the first page's.
+pub(super) fn changed(page: i64, first: Option<u64>, now: Option<u64>) -> Option<PagingError> {
+    match (first, now) {
+        (Some(was), Some(now)) if was != now => Some(PagingError::ListChanged { page, was, now }),
+        _ => None,
+    }
 }
 
 /// A spawned page fetch that is cancelled when the walk is dropped.
-struct Fetch(JoinHandle<Result<RawPage, Error>>);
+pub(super) struct Fetch<P>(pub(super) JoinHandle<Result<P, Error>>);
 
-impl Future for Fetch {
-    type Output = Result<RawPage, Error>;
+impl<P> Future for Fetch<P> {
+    type Output = Result<P, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.0.poll_unpin(cx).map(|joined| match joined {
@@ -50,7 +87,7 @@ impl Future for Fetch {
     }
 }
 
-impl Drop for Fetch {
+impl<P> Drop for Fetch<P> {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -61,13 +98,15 @@ struct State<R: Paginated> {
     request: R,
     bounds: Bounds,
     limit: i64,
-    pending: Option<Fetch>,
+    pending: Option<Fetch<RawPage>>,
     /// An error found while deciding where to go after the page just yielded.
     deferred: Option<Error>,
     started: bool,
     pages: usize,
     items: usize,
     page_number: i64,
+    /// The first page's `total`, which every later page must repeat.
+    total: Option<u64>,
     followed: HashSet<String>,
     previous_keys: HashSet<String>,
 }
@@ -85,9 +124,10 @@ pub(crate) fn walk<R: Paginated>(
             return Pages::new(refused.boxed());
         }
     };
-    let limit = bounds
-        .max_items
-        .map_or(R::MAX_LIMIT, |items| R::MAX_LIMIT.min(items.max(1) as i64));
+    let limit = page_size::<R>(bounds);
+    if bounds.concurrency > 1 && super::parallel::applies::<R>() {
+        return super::parallel::walk(client, request, bounds, limit);
+    }
     let state = State {
         client: client.clone(),
         request,
@@ -99,6 +139,7 @@ pub(crate) fn walk<R: Paginated>(
         pages: 0,
         items: 0,
         page_number: 0,
+        total: None,
         followed: HashSet::new(),
         previous_keys: HashSet::new(),
     };
@@ -118,12 +159,18 @@ async fn step<R: Paginated>(
     let RawPage {
         items: raws,
         next,
+        total,
         status,
         meta,
     } = match state.pending.take()?.await {
         Ok(page) => page,
         Err(error) => return Some((Err(error), state)),
     };
+    if state.pages == 0 {
+        state.total = total;
+    } else if let Some(problem) = changed(state.page_number, state.total, total) {
+        return Some((Err(state.paging(problem)), state));
+    }
     let room = state
         .bounds
         .max_items
@@ -186,8 +233,15 @@ async fn step<R: Paginated>(
     Some((Ok(Page { items, index, meta }), state))
 }
 
+/// The size of each page: the largest the spec allows, or fewer if fewer items are wanted.
+fn page_size<R: Paginated>(bounds: Bounds) -> i64 {
+    bounds
+        .max_items
+        .map_or(R::MAX_LIMIT, |items| R::MAX_LIMIT.min(items.max(1) as i64))
+}
+
 /// The ids of a page's items, unless one was on the previous page or comes twice.
-fn duplicate_free<R: Paginated>(
+pub(super) fn duplicate_free<R: Paginated>(
     items: &[Received<R::Item>],
     previous: &HashSet<String>,
 ) -> Result<HashSet<String>, PagingError> {
@@ -248,27 +302,12 @@ impl<R: Paginated> State<R> {
     }
 
     /// Starts fetching the page at `position` in the background.
-    fn fetch(&self, position: Position) -> Fetch {
+    fn fetch(&self, position: Position) -> Fetch<RawPage> {
         let mut request = self.request.clone();
         request.set_page(&position, self.limit);
         let client = self.client.clone();
-        Fetch(tokio::spawn(async move {
-            let reply = client.execute(&request).await?;
-            if !reply.status.is_success() {
-                return Err(reply.into_error());
-            }
-            let status = reply.status.as_u16();
-            let (items, next) = R::split(&reply.body).map_err(|source| Error::Decode {
-                operation: R::OPERATION.into(),
-                status,
-                source,
-            })?;
-            Ok(RawPage {
-                items,
-                next,
-                status,
-                meta: Arc::new(reply.meta()),
-            })
-        }))
+        Fetch(tokio::spawn(
+            async move { fetch_raw(&client, &request).await },
+        ))
     }
 }
