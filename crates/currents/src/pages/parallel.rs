@@ -323,7 +323,11 @@ impl<R: Paginated> Walker<R> {
             }
         };
         if let Part::Number(page) = self.parts[index].part {
-            let planned = if page == 0 { self.planned_pages(&fetched) } else { 0 };
+            let planned = if page == 0 {
+                self.planned_pages(&fetched)
+            } else {
+                0
+            };
             let unit = &mut self.parts[index];
             unit.ended = true;
             unit.ready.push_back(Ok(Ready {

@@ -39,7 +39,10 @@ pub(super) struct RawPage {
 }
 
 /// Sends one page's request and splits its answer, with the client's retries.
-pub(super) async fn fetch_raw<R: Paginated>(client: &Client, request: &R) -> Result<RawPage, Error> {
+pub(super) async fn fetch_raw<R: Paginated>(
+    client: &Client,
+    request: &R,
+) -> Result<RawPage, Error> {
     let reply = client.execute(request).await?;
     if !reply.status.is_success() {
         return Err(reply.into_error());
