@@ -49,6 +49,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, default_value_t = HumanDuration(DEFAULT_TIMEOUT))]
     pub(crate) request_timeout: HumanDuration,
 
+    /// How many pages of a list are fetched at once; 1 fetches one page after another.
+    #[arg(long, global = true, default_value_t = currents::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub(crate) concurrency: u16,
+
     /// Output format [default: table on a terminal, json when piped].
     #[arg(long, value_enum, global = true)]
     pub(crate) output: Option<Format>,

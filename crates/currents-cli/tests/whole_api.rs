@@ -122,33 +122,29 @@ fn runs_list_filters_and_prints_a_table_or_ndjson() {
     assert_eq!(missing.status.code(), Some(4));
 }
 
-/// 1,000 runs in 20 pages, the last one held back for two seconds: the first line must be out
-/// long before it, and every run must come once, newest first.
-#[test]
-fn runs_list_streams_a_thousand_runs_before_the_last_page_arrives() {
+/// 1,000 runs, a minute apart.
+fn thousand_runs() -> FakeServer {
     let base = Utc
         .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
         .single()
         .expect("a valid time");
-    let fake = FakeServer::builder()
+    FakeServer::builder()
         .runs((0..1_000).map(|n| {
             RunFixture::new(format!("run-{n:04}"))
                 .project("p")
                 .created_at(base + chrono::Duration::minutes(n))
                 .build()
         }))
-        .start();
-    for _ in 0..19 {
-        fake.push_fault(Operation::ListProjectRuns, Fault::Delay(Duration::ZERO));
-    }
-    fake.push_fault(
-        Operation::ListProjectRuns,
-        Fault::Delay(Duration::from_secs(2)),
-    );
+        .start()
+}
 
+/// Runs `currents runs list` with `extra` arguments, reading its lines as they come: the
+/// time of the first, the time of the last, and the run ids in order.
+fn stream_runs_list(fake: &FakeServer, extra: &[&str]) -> (Duration, Duration, Vec<Value>) {
     let started = Instant::now();
     let mut child = StdCommand::new(BIN)
         .args(["runs", "list", "--project", "p"])
+        .args(extra)
         .env("CURRENTS_API_KEY", fake.api_key())
         .env("CURRENTS_API_URL", fake.base_url())
         .stdout(Stdio::piped())
@@ -167,21 +163,63 @@ fn runs_list_streams_a_thousand_runs_before_the_last_page_arrives() {
     let status = child.wait().expect("exit");
     let all_at = started.elapsed();
     assert!(status.success());
+    assert_eq!(ids.len(), 1_000);
+    assert_eq!(ids[0], "run-0999");
+    assert_eq!(ids[999], "run-0000");
+    // Every run once, newest first.
+    let expected = (0..1_000)
+        .rev()
+        .map(|n| Value::from(format!("run-{n:04}")))
+        .collect::<Vec<_>>();
+    assert_eq!(ids, expected);
+    (first_at, all_at, ids)
+}
+
+/// 1,000 runs in 20 pages walked one after another, the last one held back for two seconds:
+/// the first line must be out long before it, and every run must come once, newest first.
+#[test]
+fn runs_list_streams_a_thousand_runs_before_the_last_page_arrives() {
+    let fake = thousand_runs();
+    for _ in 0..19 {
+        fake.push_fault(Operation::ListProjectRuns, Fault::Delay(Duration::ZERO));
+    }
+    fake.push_fault(
+        Operation::ListProjectRuns,
+        Fault::Delay(Duration::from_secs(2)),
+    );
+    let (first_at, all_at, _) = stream_runs_list(&fake, &["--concurrency", "1"]);
     assert!(
         first_at < Duration::from_millis(1_500) && all_at >= Duration::from_secs(2),
         "first line after {first_at:?}, all after {all_at:?}"
     );
-    assert_eq!(ids.len(), 1_000);
-    assert_eq!(ids[0], "run-0999");
-    assert_eq!(ids[999], "run-0000");
-    let unique = ids
-        .iter()
-        .map(ToString::to_string)
-        .collect::<std::collections::BTreeSet<_>>();
-    assert_eq!(unique.len(), 1_000);
     assert_eq!(fake.request_count(Operation::ListProjectRuns), 20);
     println!(
         "FIGURE runs list: 1000 runs in 20 pages; first line after {first_at:?}, last after {all_at:?}"
+    );
+}
+
+/// The same list walked in time slices (the default): every page after the first is held
+/// back for a second, so the first line must come before any later page has, and the runs in
+/// the same order as one page after another.
+#[test]
+fn runs_list_in_time_slices_prints_in_order_and_starts_before_the_last_page() {
+    let fake = thousand_runs();
+    fake.push_fault(Operation::ListProjectRuns, Fault::Delay(Duration::ZERO));
+    for _ in 0..200 {
+        fake.push_fault(
+            Operation::ListProjectRuns,
+            Fault::Delay(Duration::from_secs(1)),
+        );
+    }
+    let (first_at, all_at, _) = stream_runs_list(&fake, &[]);
+    assert!(
+        first_at < Duration::from_millis(900) && all_at >= Duration::from_secs(1),
+        "first line after {first_at:?}, all after {all_at:?}"
+    );
+    let requests = fake.request_count(Operation::ListProjectRuns);
+    assert!(requests > 20, "{requests} requests: the list was not cut");
+    println!(
+        "FIGURE runs list in slices: 1000 runs in {requests} requests; first line after {first_at:?}, last after {all_at:?}"
     );
 }
 

@@ -12,6 +12,7 @@ use crate::{
     ValidationError,
     base_url::parse_base_url,
     limits::{DEFAULT_MAX_IN_FLIGHT, Limits},
+    pages::DEFAULT_CONCURRENCY,
     runs::Runs,
 };
 
@@ -47,6 +48,8 @@ pub struct Config {
     pub max_in_flight: usize,
     /// The retry budget every clone of the client draws on.
     pub retry_budget: RetryBudget,
+    /// How many pages a list walk has on their way at once, unless its query says otherwise.
+    pub page_concurrency: usize,
     /// Whether the HTTP client was the caller's ([`ClientBuilder::http_client`]): then its own
     /// settings (proxy, roots, pool, connect timeout) apply, and `connect_timeout` does not.
     pub custom_http_client: bool,
@@ -242,6 +245,7 @@ pub struct ClientBuilder {
     hooks: Vec<Arc<dyn Hook>>,
     max_in_flight: usize,
     retry_budget: RetryBudget,
+    page_concurrency: usize,
 }
 
 impl Default for ClientBuilder {
@@ -258,6 +262,7 @@ impl Default for ClientBuilder {
             hooks: Vec::new(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             retry_budget: RetryBudget::default(),
+            page_concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -326,6 +331,15 @@ impl ClientBuilder {
     /// attempt beyond it waits for a place (within its call's timeout).
     pub fn max_in_flight(mut self, attempts: usize) -> Self {
         self.max_in_flight = attempts.max(1);
+        self
+    }
+
+    /// How many pages a list walk has on their way at once, unless its query sets
+    /// [`Query::concurrency`](crate::Query::concurrency); [`DEFAULT_CONCURRENCY`] by default,
+    /// and `1` walks every list one page after another. Every page is an attempt within
+    /// [`ClientBuilder::max_in_flight`] either way.
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = pages.max(1);
         self
     }
 
@@ -400,6 +414,7 @@ impl ClientBuilder {
                     max_response_bytes: self.max_response_bytes,
                     max_in_flight: self.max_in_flight,
                     retry_budget: self.retry_budget,
+                    page_concurrency: self.page_concurrency,
                     custom_http_client,
                 },
             }),

@@ -6,7 +6,7 @@ use currents_api::operations::{Paginated, ParamError, Setters, Single};
 
 use crate::{
     Client, Error, Received, ValidationError,
-    pages::{Bounds, DEFAULT_CONCURRENCY, DEFAULT_MAX_PAGES, Items, Pages, walk},
+    pages::{Bounds, DEFAULT_MAX_PAGES, Items, Pages, walk},
 };
 
 /// A request with its filters, built with setters that never fail:
@@ -33,7 +33,7 @@ impl<'a, R> Query<'a, R> {
             request,
             max_items: None,
             max_pages: DEFAULT_MAX_PAGES,
-            concurrency: DEFAULT_CONCURRENCY,
+            concurrency: client.config().page_concurrency,
         }
     }
 
@@ -79,7 +79,8 @@ impl<R: Paginated> Query<'_, R> {
         self
     }
 
-    /// How many pages may be on their way at once ([`DEFAULT_CONCURRENCY`] unless set); `1`
+    /// How many pages may be on their way at once (the client's
+    /// [`page_concurrency`](crate::ClientBuilder::page_concurrency) unless set); `1`
     /// walks one page after another, the next fetched while this one is consumed.
     ///
     /// A page-number list asks for every page after its first at once; a list of a project's

@@ -52,7 +52,14 @@ impl From<io::Error> for Stop {
 
 /// Runs the command the line names (completions are printed before any of this).
 pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
-    let client = || client(cli.api_key.clone(), &cli.base_url, cli.request_timeout.0);
+    let client = || {
+        client(
+            cli.api_key.clone(),
+            &cli.base_url,
+            cli.request_timeout.0,
+            usize::from(cli.concurrency),
+        )
+    };
     match cli.command {
         Command::Runs(command) => return runs::run(&client()?, command, output).await,
         Command::Projects(command) => projects::run(&client()?, command, output).await?,
@@ -100,6 +107,7 @@ fn client(
     api_key: Option<String>,
     base_url: &str,
     request_timeout: std::time::Duration,
+    concurrency: usize,
 ) -> Result<Client, Stop> {
     let Some(api_key) = api_key else {
         return Err(Failure::invalid(format!(
@@ -112,5 +120,6 @@ fn client(
         .api_key(api_key)
         .base_url(base_url)
         .timeout(request_timeout)
+        .page_concurrency(concurrency)
         .build()?)
 }
