@@ -1,6 +1,7 @@
 //! `cargo xtask bench-report`: the ratios BENCHMARKS.md reports, from criterion's results.
 //!
-//! Every figure is a ratio of two medians measured in the same `cargo bench -p currents` run,
+//! Every figure is a ratio of two medians measured in the same
+//! `cargo bench -p currents -p currents-cli` run,
 //! read from `target/criterion/<group>/<bench>/new/estimates.json`, plus the peak memory of a
 //! walk by list length (`target/criterion/list_memory.json`) and the shared limits' requests per
 //! call (`target/criterion/shared_limits.json`). With `--runs N` it runs the
@@ -13,7 +14,7 @@ use anyhow::Context as _;
 use serde_json::Value;
 
 /// (group, measured, baseline, what the ratio means)
-const RATIOS: [(&str, &str, &str, &str); 10] = [
+const RATIOS: [(&str, &str, &str, &str); 14] = [
     (
         "decode_small",
         "typed",
@@ -74,6 +75,30 @@ const RATIOS: [(&str, &str, &str, &str); 10] = [
         "raw_sequential",
         "list 10,000 runs, 200 pages: client stream / raw sequential loop (goal <= 1.0)",
     ),
+    (
+        "runs_2000_at_50ms",
+        "cli",
+        "raw_sequential",
+        "CLI runs list, 2,000 runs at 50 ms a request: time slices / raw sequential cursor walk (goal <= 0.35)",
+    ),
+    (
+        "runs_10000_at_50ms",
+        "cli",
+        "raw_sequential",
+        "CLI runs list, 10,000 runs at 50 ms a request: time slices / raw sequential cursor walk (goal <= 0.2)",
+    ),
+    (
+        "runs_one_page_at_50ms",
+        "cli",
+        "cli_sequential",
+        "CLI runs list, one page at 50 ms: parallel / sequential walk (goal <= 1.05)",
+    ),
+    (
+        "spec_files_2000_at_50ms",
+        "cli",
+        "raw_sequential",
+        "CLI spec-files, 2,000 items at 50 ms a request: parallel pages / raw sequential page walk (goal <= 0.35)",
+    ),
 ];
 
 /// The report of the last benchmark run, or of `runs` fresh runs.
@@ -97,7 +122,7 @@ pub(crate) fn run(root: &Path, runs: Option<usize>) -> anyhow::Result<String> {
         eprintln!("benchmark run {run} of {runs}");
         // criterion's own output goes to stderr, so that stdout is the report alone.
         let status = Command::new(env!("CARGO"))
-            .args(["bench", "--locked", "-p", "currents"])
+            .args(["bench", "--locked", "-p", "currents", "-p", "currents-cli"])
             .current_dir(root)
             .stdout(std::io::stderr())
             .status()
@@ -148,7 +173,7 @@ fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
             .join("estimates.json");
         let text = fs::read_to_string(&path).with_context(|| {
             format!(
-                "no results at {}; run `cargo bench -p currents` first",
+                "no results at {}; run `cargo bench -p currents -p currents-cli` first",
                 path.display()
             )
         })?;
@@ -167,27 +192,30 @@ fn read(root: &Path) -> anyhow::Result<Vec<Figure>> {
             ratio: m / b,
         });
     }
-    // The memory figure: the peak of a walk over 10,000 runs against one over 1,000.
+    // The memory figures: the peak of a walk over 10,000 runs against one over 1,000, for each
+    // way of walking.
     let (path, walks) = results(&criterion, "list_memory.json")?;
-    let walk = |runs: u64| -> anyhow::Result<(f64, u64)> {
-        let walk = walks
-            .iter()
-            .find(|walk| walk["runs"] == runs)
-            .with_context(|| format!("{} has no walk of {runs} runs", path.display()))?;
-        Ok((
-            walk["peak_bytes"].as_f64().unwrap_or(f64::NAN),
-            walk["requests"].as_u64().unwrap_or(0),
-        ))
-    };
-    let ((small, _), (large, requests)) = (walk(1_000)?, walk(10_000)?);
-    figures.push(Figure {
-        label: format!(
-            "list 10,000 / 1,000 runs: peak memory of the walk ({requests} requests for 10,000; goal ~1.0)"
-        ),
-        measured: format!("{:.0} KiB", large / 1024.0),
-        baseline: format!("{:.0} KiB", small / 1024.0),
-        ratio: large / small,
-    });
+    for (name, goal) in [("sequential", "~1.0"), ("parallel", "<= 1.5")] {
+        let walk = |runs: u64| -> anyhow::Result<(f64, u64)> {
+            let walk = walks
+                .iter()
+                .find(|walk| walk["runs"] == runs && walk["walk"] == name)
+                .with_context(|| format!("{} has no {name} walk of {runs} runs", path.display()))?;
+            Ok((
+                walk["peak_bytes"].as_f64().unwrap_or(f64::NAN),
+                walk["requests"].as_u64().unwrap_or(0),
+            ))
+        };
+        let ((small, _), (large, requests)) = (walk(1_000)?, walk(10_000)?);
+        figures.push(Figure {
+            label: format!(
+                "list 10,000 / 1,000 runs: peak memory of the {name} walk ({requests} requests for 10,000; goal {goal})"
+            ),
+            measured: format!("{:.0} KiB", large / 1024.0),
+            baseline: format!("{:.0} KiB", small / 1024.0),
+            ratio: large / small,
+        });
+    }
     figures.extend(shared_limits(&criterion)?);
     Ok(figures)
 }
@@ -239,7 +267,7 @@ fn results(criterion: &Path, file: &str) -> anyhow::Result<(std::path::PathBuf, 
     let path = criterion.join(file);
     let text = fs::read_to_string(&path).with_context(|| {
         format!(
-            "no results at {}; run `cargo bench -p currents` first",
+            "no results at {}; run `cargo bench -p currents -p currents-cli` first",
             path.display()
         )
     })?;

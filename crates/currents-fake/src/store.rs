@@ -160,6 +160,7 @@ impl Store {
         Feed {
             store: self,
             selects,
+            within: (None, None),
         }
     }
 
@@ -361,26 +362,53 @@ fn place_of(run: &Run) -> Place {
 pub(crate) struct Feed<'s, F> {
     store: &'s Store,
     selects: F,
+    /// The times the feed's filter keeps (inclusive), which a page need not look past.
+    within: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
 }
 
 impl<'s, F: Fn(&Run) -> bool> Feed<'s, F> {
+    /// The feed of runs created from `start` to `end` only: a page of a slice deep in the
+    /// past starts at its end instead of reading every newer run (the filter still decides).
+    pub(crate) fn within(
+        mut self,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> Self {
+        self.within = (start, end);
+        self
+    }
+
     fn kept(
         &self,
         places: impl Iterator<Item = &'s Place> + 's,
     ) -> impl Iterator<Item = (Place, &'s FakeRun)> + '_ {
-        places.filter_map(move |place| {
-            let stored = self.store.runs.get(&place.id)?;
-            (self.selects)(&stored.run).then(|| (place.clone(), stored))
-        })
+        let start = self.within.0;
+        places
+            .take_while(move |place| start.is_none_or(|start| place.at >= start))
+            .filter_map(move |place| {
+                let stored = self.store.runs.get(&place.id)?;
+                (self.selects)(&stored.run).then(|| (place.clone(), stored))
+            })
     }
 }
 
 impl<'s, F: Fn(&Run) -> bool> Ordered<&'s FakeRun> for Feed<'s, F> {
     fn older(&self, than: Option<&Place>) -> Box<dyn Iterator<Item = (Place, &'s FakeRun)> + '_> {
         let order = &self.store.order;
-        match than {
+        // Just past the end: the first place after every run at `end`, whatever its id.
+        let past_end = self
+            .within
+            .1
+            .and_then(|end| end.checked_add_signed(chrono::TimeDelta::nanoseconds(1)))
+            .map(|at| Place::new(at, ""));
+        let upper = match (than, past_end) {
+            (Some(than), Some(end)) => Some(than.clone().min(end)),
+            (Some(than), None) => Some(than.clone()),
+            (None, end) => end,
+        };
+        match upper {
             None => Box::new(self.kept(order.iter().rev())),
-            Some(than) => Box::new(self.kept(order.range(..than.clone()).rev())),
+            Some(upper) => Box::new(self.kept(order.range(..upper).rev())),
         }
     }
 

@@ -1,6 +1,8 @@
-//! Peak memory of walking a project's runs, for 1,000 and for 10,000 runs: a walk holds a page
-//! (and the next one, in flight), so its peak must not grow with the list. Also checks that a
-//! walk of `n` runs takes exactly ⌈n/50⌉ requests.
+//! Peak memory of walking a project's runs, for 1,000 and for 10,000 runs, one page after
+//! another and in time slices: a sequential walk holds a page (and the next one, in flight), a
+//! parallel one at most its window's pages, so neither peak may grow with the list. Also
+//! checks that a sequential walk of `n` runs takes exactly ⌈n/50⌉ requests, and a parallel one
+//! at most a quarter more.
 //!
 //! `cargo bench -p currents --bench memory` writes `target/criterion/list_memory.json`, which
 //! `cargo xtask bench-report` reads; `cargo test` runs it once as a check.
@@ -38,8 +40,9 @@ fn fake(count: usize) -> FakeServer {
         .start()
 }
 
-/// Walks every run; returns (runs seen, requests sent, peak bytes above the start).
-fn walk(count: usize) -> (usize, usize, usize) {
+/// Walks every run, `concurrency` pages at a time; returns (runs seen, requests sent, peak
+/// bytes above the start).
+fn walk(count: usize, concurrency: usize) -> (usize, usize, usize) {
     let fake = fake(count);
     let client = Client::builder()
         .api_key(fake.api_key())
@@ -65,6 +68,7 @@ fn walk(count: usize) -> (usize, usize, usize) {
         client
             .projects()
             .runs(&project)
+            .concurrency(concurrency)
             .stream()
             .try_fold(0usize, |seen, _run| async move { Ok(seen + 1) })
             .await
@@ -76,13 +80,29 @@ fn walk(count: usize) -> (usize, usize, usize) {
 
 fn main() {
     let mut results = Vec::new();
-    for count in [1_000, 10_000] {
-        let (seen, requests, peak) = walk(count);
-        assert_eq!(seen, count, "every run is seen once");
-        assert_eq!(requests, count.div_ceil(50), "one request per page of 50");
-        println!("list {count} runs: {requests} requests, peak {peak} bytes above the start");
-        results
-            .push(serde_json::json!({ "runs": count, "requests": requests, "peak_bytes": peak }));
+    for (walk_name, concurrency) in [
+        ("sequential", 1),
+        ("parallel", currents::DEFAULT_CONCURRENCY),
+    ] {
+        for count in [1_000, 10_000] {
+            let (seen, requests, peak) = walk(count, concurrency);
+            assert_eq!(seen, count, "every run is seen once");
+            let pages = count.div_ceil(50);
+            if concurrency == 1 {
+                assert_eq!(requests, pages, "one request per page of 50");
+            } else {
+                assert!(
+                    requests <= pages + pages / 4 + 2 * concurrency,
+                    "{requests} requests"
+                );
+            }
+            println!(
+                "list {count} runs, {walk_name}: {requests} requests, peak {peak} bytes above the start"
+            );
+            results.push(serde_json::json!({
+                "walk": walk_name, "runs": count, "requests": requests, "peak_bytes": peak
+            }));
+        }
     }
     support::write_results("list_memory.json", &serde_json::Value::from(results));
 }

@@ -86,7 +86,9 @@ pub(crate) fn runs(
     store.project_exists(&request.project_id)?;
     // Read a page at a time from the runs in time order: a page costs the same however
     // many runs there are.
-    let selected = store.feed(|run| filter.selects(run));
+    let selected = store
+        .feed(|run| filter.selects(run))
+        .within(request.date_start, request.date_end);
     let query = CursorQuery {
         limit: page_size(request.limit, ListProjectRuns::LIMIT_DEFAULT),
         starting_after: request.starting_after.as_deref(),

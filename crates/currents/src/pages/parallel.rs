@@ -31,9 +31,13 @@ use super::walk::{Bounds, Fetch, changed, duplicate_free, fetch_raw};
 use super::{Page, Pages};
 use crate::{Client, Error, PagingError, Received, ResponseMeta};
 
-/// How many pages a piece of a time-sliced list is cut to hold, by the density of the page
-/// before: enough that a piece's requests outweigh the one it costs to start it.
-const PIECE_PAGES: i64 = 4;
+/// How much of a page a piece of a time-sliced list is cut to hold, in tenths, by the density
+/// of the page before: most pieces then take one request, and come in about the order they
+/// were asked for, so that few pages wait for their turn.
+const PIECE_TENTHS: i32 = 9;
+
+/// A slice is cut when the density of its last page says this many pages are left in it.
+const CUT_PAGES: i32 = 2;
 
 /// The narrowest piece worth cutting, whatever the density.
 const MIN_SPAN: TimeDelta = TimeDelta::seconds(1);
@@ -250,42 +254,62 @@ impl<R: Paginated> Walker<R> {
     /// Starts the fetches the window has room for, the earliest parts first.
     fn schedule(&mut self) {
         let window = self.window();
+        // The last slice, not yet begun, is where the list's unknown rest is: its first page
+        // is what the next cut is made from, so it goes ahead of the pieces already cut, and
+        // they are never left without a next piece to start.
+        let last = self.parts.len().saturating_sub(1);
+        let frontier = last > 0
+            && self.bounds.max_items.is_none()
+            && matches!(&self.parts[last].part, Part::Slice(slice) if slice.cursor.is_none());
+        if frontier && self.may_start(last, window) {
+            self.start(last);
+        }
         // The items that come before each part's next page: once they are all the items
         // wanted, no later page is.
         let mut before = self.yielded_items;
         for index in 0..self.parts.len() {
-            if self.in_flight.len() >= window || self.issued >= self.bounds.max_pages {
-                return;
-            }
             before += self.parts[index]
                 .ready
                 .iter()
                 .map(|ready| ready.as_ref().map_or(0, |ready| ready.items.len()))
                 .sum::<usize>();
-            if self.bounds.max_items.is_some_and(|max| before >= max) {
+            if self.bounds.max_items.is_some_and(|max| before >= max)
+                || !self.may_start(index, window)
+            {
                 return;
             }
-            // Pages fetched ahead are held until their turn; past twice the window, only the
-            // part being yielded may fetch.
-            let held = self.buffered + self.in_flight.len();
-            if index > 0 && held >= 2 * window {
-                return;
+            if self.parts[index].wants_fetch() {
+                self.start(index);
             }
-            if !self.parts[index].wants_fetch() {
-                continue;
-            }
-            let request = self.request_for(&self.parts[index].part);
-            let unit = &mut self.parts[index];
-            unit.fetching = true;
-            self.issued += 1;
-            let (id, client) = (unit.id, self.client.clone());
-            let fetch = Fetch(tokio::spawn(async move {
-                let raw = fetch_raw(&client, &request).await?;
-                decode::<R>(raw)
-            }));
-            self.in_flight
-                .push(Box::pin(async move { (id, fetch.await) }));
         }
+    }
+
+    /// Whether the window has room for another fetch, for the part at `index`.
+    fn may_start(&self, index: usize, window: usize) -> bool {
+        // Pages fetched ahead are held until their turn; past twice the window, only the part
+        // being yielded may fetch.
+        let held = self.buffered + self.in_flight.len();
+        self.in_flight.len() < window
+            && self.issued < self.bounds.max_pages
+            && (index == 0 || held < 2 * window)
+    }
+
+    /// Starts fetching the next page of the part at `index`, if it wants one.
+    fn start(&mut self, index: usize) {
+        if !self.parts[index].wants_fetch() {
+            return;
+        }
+        let request = self.request_for(&self.parts[index].part);
+        let unit = &mut self.parts[index];
+        unit.fetching = true;
+        self.issued += 1;
+        let (id, client) = (unit.id, self.client.clone());
+        let fetch = Fetch(tokio::spawn(async move {
+            let raw = fetch_raw(&client, &request).await?;
+            decode::<R>(raw)
+        }));
+        self.in_flight
+            .push(Box::pin(async move { (id, fetch.await) }));
     }
 
     fn request_for(&self, part: &Part) -> R {
@@ -395,18 +419,18 @@ impl<R: Paginated> Walker<R> {
             Edge::Own => self.own.start,
         };
         if let Some(floor) = floor
-            && (oldest - floor) <= span * (2 * PIECE_PAGES) as i32
+            && (oldest - floor) <= span * CUT_PAGES
         {
             return;
         }
-        let piece = span * PIECE_PAGES as i32;
+        let piece = (span * PIECE_TENTHS / 10).max(MIN_SPAN);
         // Without a floor the list's end is unknown: the pieces cut ahead of it double in
         // number from two, so a short list costs a few requests more than a sequential walk.
         let count = match floor {
-            Some(_) => self.bounds.concurrency,
+            Some(_) => 2 * self.bounds.concurrency,
             None => {
                 let count = self.ramp;
-                self.ramp = (self.ramp * 2).min(self.bounds.concurrency);
+                self.ramp = (self.ramp * 2).min(2 * self.bounds.concurrency);
                 count
             }
         };
