@@ -262,35 +262,56 @@ fn spec_files_are_walked_by_page_number_or_refused_when_pages_do_not_add_up() {
     );
 }
 
+/// The bound holds for both walks: one page after another reads its two pages whole; a walk in
+/// time slices reads two pages too, and yields what of them comes in order before the gap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_bound_stops_a_walk_that_would_go_on() {
-    let fake = FakeServer::builder().runs(runs(150)).start();
-    let client = client(&fake);
-    let mut stream = client.projects().runs(&project()).max_pages(2).stream();
-    let mut items = 0;
-    let error = loop {
-        match stream.next().await {
-            Some(Ok(_)) => items += 1,
-            Some(Err(error)) => break error,
-            None => panic!("the walk ended without reaching the bound"),
-        }
-    };
-    assert_eq!(items, 100);
-    assert!(
-        matches!(
-            error,
-            Error::Paging {
-                problem: PagingError::PageLimit { pages: 2 },
-                ..
+    // (concurrency, the fewest items before the error)
+    for (concurrency, fewest) in [(1, 100), (8, 50)] {
+        let fake = FakeServer::builder().runs(runs(150)).start();
+        let client = client(&fake);
+        let mut stream = client
+            .projects()
+            .runs(&project())
+            .max_pages(2)
+            .concurrency(concurrency)
+            .stream();
+        let mut seen = Vec::new();
+        let error = loop {
+            match stream.next().await {
+                Some(Ok(run)) => seen.push(run.run_id.clone().unwrap_or_default()),
+                Some(Err(error)) => break error,
+                None => panic!("the walk ended without reaching the bound"),
             }
-        ),
-        "{error:?}"
-    );
-    assert_eq!(
-        error.to_string(),
-        "listProjectRuns: paging stopped: 2 pages were read and the list says there is more"
-    );
-    assert_eq!(fake.request_count(Operation::ListProjectRuns), 2);
+        };
+        assert!(
+            (fewest..=100).contains(&seen.len()),
+            "{} items at concurrency {concurrency}",
+            seen.len()
+        );
+        // What came is the list's start, newest first.
+        let expected = (0..150)
+            .rev()
+            .take(seen.len())
+            .map(|n| format!("run-{n:05}"))
+            .collect::<Vec<_>>();
+        assert_eq!(seen, expected);
+        assert!(
+            matches!(
+                error,
+                Error::Paging {
+                    problem: PagingError::PageLimit { pages: 2 },
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "listProjectRuns: paging stopped: 2 pages were read and the list says there is more"
+        );
+        assert_eq!(fake.request_count(Operation::ListProjectRuns), 2);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -133,7 +133,8 @@ impl Slice {
     }
 
     fn holds(&self, at: DateTime<Utc>) -> bool {
-        matches!(self.hi, Edge::Own) || matches!(self.hi, Edge::At(hi) if at < hi)
+        let below_hi = matches!(self.hi, Edge::Own) || matches!(self.hi, Edge::At(hi) if at < hi);
+        below_hi && !self.is_past(at)
     }
 
     fn is_past(&self, at: DateTime<Utc>) -> bool {
@@ -255,10 +256,11 @@ impl<R: Paginated> Walker<R> {
     fn schedule(&mut self) {
         let window = self.window();
         // The last slice, not yet begun, is where the list's unknown rest is: its first page
-        // is what the next cut is made from, so it goes ahead of the pieces already cut, and
-        // they are never left without a next piece to start.
+        // is what the next cut is made from, so once the window is open it goes ahead of the
+        // pieces already cut, and they are never left without a next piece to start.
         let last = self.parts.len().saturating_sub(1);
-        let frontier = last > 0
+        let frontier = self.opened
+            && last > 0
             && self.bounds.max_items.is_none()
             && matches!(&self.parts[last].part, Part::Slice(slice) if slice.cursor.is_none());
         if frontier && self.may_start(last, window) {
@@ -734,4 +736,60 @@ fn take_slice_page<R: Paginated>(
 /// `at`, rounded down to a whole second: edges land on the times items are usually given.
 fn whole_second(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + seconds, 0).expect("a valid time")
+    }
+
+    #[test]
+    fn a_slice_keeps_its_own_times_and_asks_a_second_wider() {
+        let own = TimeRange::new(Some(at(-100)), Some(at(100)));
+        // (lo, hi, the range asked for)
+        let cases = [
+            (Edge::Own, Edge::Own, (Some(at(-100)), Some(at(100)))),
+            (Edge::At(at(0)), Edge::Own, (Some(at(-1)), Some(at(100)))),
+            (Edge::Own, Edge::At(at(0)), (Some(at(-100)), Some(at(1)))),
+            (
+                Edge::At(at(-10)),
+                Edge::At(at(10)),
+                (Some(at(-11)), Some(at(11))),
+            ),
+        ];
+        for (lo, hi, (start, end)) in cases {
+            let slice = Slice::new(lo, hi, own);
+            assert_eq!(slice.query, TimeRange::new(start, end), "{lo:?}..{hi:?}");
+        }
+        // (time, held by [0, 10), past it)
+        let slice = Slice::new(Edge::At(at(0)), Edge::At(at(10)), own);
+        let times = [
+            (at(10), false, false),
+            (at(9), true, false),
+            (at(0), true, false),
+            (at(-1), false, true),
+        ];
+        for (time, held, past) in times {
+            assert_eq!(
+                (slice.holds(time), slice.is_past(time)),
+                (held, past),
+                "{time}"
+            );
+        }
+    }
+
+    #[test]
+    fn edges_are_whole_seconds_at_or_before_the_time() {
+        let cases = [
+            (at(5), at(5)),
+            (at(5) + TimeDelta::milliseconds(999), at(5)),
+            (at(-5) + TimeDelta::milliseconds(1), at(-5)),
+        ];
+        for (time, edge) in cases {
+            assert_eq!(whole_second(time), edge, "{time}");
+        }
+    }
 }
