@@ -8,7 +8,7 @@ use std::time::Duration;
 mod readme {}
 
 use currents::{Client, MachineId, RetryPolicy, RunId};
-use currents_fake::{FakeServer, RecordedRequest};
+use currents_fake::{FakeServer, Fault, Operation, PageFault, RecordedRequest};
 
 /// A client for the fake, with short retry waits so retry tests stay fast.
 pub fn client(fake: &FakeServer) -> Client {
@@ -47,4 +47,27 @@ pub fn requests_to(fake: &FakeServer, suffix: &str) -> Vec<RecordedRequest> {
         .into_iter()
         .filter(|request| request.path.ends_with(suffix))
         .collect()
+}
+
+/// Queues one paging fault per request of `operation`, in order; a request without one gets a
+/// no-op delay, so that the next fault lands on the next request.
+pub fn queue_page_faults(fake: &FakeServer, operation: Operation, faults: &[Option<PageFault>]) {
+    for fault in faults {
+        fake.push_fault(
+            operation,
+            match fault {
+                Some(fault) => Fault::Page(*fault),
+                None => Fault::Delay(Duration::ZERO),
+            },
+        );
+    }
+}
+
+/// A runtime of two worker threads, for property tests that block on a walk per case.
+pub fn two_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use currents::{Client, Error, PagingError, ProjectId, RetryPolicy};
 use currents_fake::{FakeServer, Fault, Operation, PageFault, RunFixture};
 use futures_util::{StreamExt as _, TryStreamExt as _};
-use integration_tests::client_with;
+use integration_tests::{client_with, queue_page_faults, two_thread_runtime};
 use proptest::{
     prelude::*,
     test_runner::{Config, TestRunner},
@@ -42,14 +42,6 @@ fn project_p() -> currents::api::types::Project {
     currents::api::types::Project::new(base(), "P", "p")
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
 fn cases() -> u32 {
     if std::env::var_os("RELIABILITY_FULL").is_some() {
         512
@@ -68,27 +60,13 @@ fn page_fault() -> impl Strategy<Value = Option<PageFault>> {
     ]
 }
 
-/// Queues one fault per page, in order; a page without one gets a no-op delay, so that the
-/// next fault lands on the next page.
-fn queue(fake: &FakeServer, operation: Operation, faults: &[Option<PageFault>]) {
-    for fault in faults {
-        fake.push_fault(
-            operation,
-            match fault {
-                Some(fault) => Fault::Page(*fault),
-                None => Fault::Delay(std::time::Duration::ZERO),
-            },
-        );
-    }
-}
-
 fn client(fake: &FakeServer) -> Client {
     client_with(fake, RetryPolicy::none())
 }
 
 #[test]
 fn a_project_s_runs_are_walked_whole_through_faults_and_deletions() {
-    let runtime = runtime();
+    let runtime = two_thread_runtime();
     let strategy = (
         0usize..230,
         prop::option::of(1usize..300),
@@ -108,7 +86,7 @@ fn a_project_s_runs_are_walked_whole_through_faults_and_deletions() {
                 .projects([project_p()])
                 .runs(runs(count))
                 .start();
-            queue(&fake, Operation::ListProjectRuns, &faults);
+            queue_page_faults(&fake, Operation::ListProjectRuns, &faults);
             let client = client(&fake);
             let mut query = client.projects().runs(&project()).concurrency(1);
             if let Some(limit) = limit {
@@ -197,7 +175,7 @@ fn a_project_s_runs_are_walked_whole_through_faults_and_deletions() {
 
 #[test]
 fn spec_files_are_walked_by_page_number_or_refused_when_pages_do_not_add_up() {
-    let runtime = runtime();
+    let runtime = two_thread_runtime();
     let strategy = (0usize..160, prop::collection::vec(page_fault(), 0..5));
     let mut runner = TestRunner::new(Config {
         cases: cases(),
@@ -210,7 +188,7 @@ fn spec_files_are_walked_by_page_number_or_refused_when_pages_do_not_add_up() {
             // One run with `count` specs gives `count` spec files.
             let run = (0..count).fold(RunFixture::new("r").project("p"), |run, _| run.spec("m", 0));
             let fake = FakeServer::builder().runs([run.build()]).start();
-            queue(&fake, Operation::GetSpecFiles, &faults);
+            queue_page_faults(&fake, Operation::GetSpecFiles, &faults);
             let client = client(&fake);
             let range = base() - Duration::days(1)..base() + Duration::days(1);
             let walked = runtime.block_on(async {
@@ -428,7 +406,7 @@ async fn a_page_that_goes_back_is_refused_even_past_the_items_still_wanted() {
         Some(PageFault::LyingHasMore),
         Some(PageFault::RepeatedCursor),
     ];
-    queue(&fake, Operation::ListProjectRuns, &faults);
+    queue_page_faults(&fake, Operation::ListProjectRuns, &faults);
     let client = client(&fake);
     let mut stream = client
         .projects()

@@ -7,9 +7,9 @@ use std::{cell::Cell, collections::BTreeSet};
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use currents::{Client, Error, PagingError, ProjectId, RetryPolicy, prelude::*};
-use currents_fake::{FakeServer, Fault, Operation, PageFault, RunFixture};
+use currents_fake::{FakeServer, Operation, PageFault, RunFixture};
 use futures_util::StreamExt as _;
-use integration_tests::client_with;
+use integration_tests::{client_with, queue_page_faults, two_thread_runtime};
 use proptest::{
     prelude::*,
     test_runner::{Config, TestRunner},
@@ -23,14 +23,6 @@ fn base() -> DateTime<Utc> {
 
 fn project() -> ProjectId {
     "p".parse().expect("a valid project id")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
 }
 
 fn cases() -> u32 {
@@ -56,18 +48,6 @@ fn page_fault() -> impl Strategy<Value = Option<PageFault>> {
         1 => Just(Some(PageFault::RepeatedCursor)),
         1 => (1usize..50).prop_map(|n| Some(PageFault::ShortPage(n))),
     ]
-}
-
-fn queue(fake: &FakeServer, operation: Operation, faults: &[Option<PageFault>]) {
-    for fault in faults {
-        fake.push_fault(
-            operation,
-            match fault {
-                Some(fault) => Fault::Page(*fault),
-                None => Fault::Delay(std::time::Duration::ZERO),
-            },
-        );
-    }
 }
 
 /// The times of `count` runs, newest last: gaps from none (runs with equal times) to hours,
@@ -127,7 +107,7 @@ fn walk_runs(
                 .build()
         }))
         .start();
-    queue(&fake, Operation::ListProjectRuns, faults);
+    queue_page_faults(&fake, Operation::ListProjectRuns, faults);
     let client: Client = client_with(&fake, RetryPolicy::none());
     let mut query = client.projects().runs(&project()).concurrency(concurrency);
     if let Some(start) = range.0 {
@@ -251,7 +231,7 @@ fn change() -> impl Strategy<Value = (usize, Change)> {
 
 #[test]
 fn a_project_s_runs_walked_in_time_slices_are_the_sequential_walk() {
-    let runtime = runtime();
+    let runtime = two_thread_runtime();
     let strategy = (
         0usize..1_500,
         any::<u64>(),
@@ -347,7 +327,7 @@ fn walk_spec_files(
             .collect::<Result<Vec<_>, _>>()
             .expect("the list before any change");
         // The faults are for the walk, not for the look at the list before it.
-        queue(&fake, Operation::GetSpecFiles, faults);
+        queue_page_faults(&fake, Operation::GetSpecFiles, faults);
         let mut stream = client
             .projects()
             .spec_files(&project(), range.clone())
@@ -376,7 +356,7 @@ fn walk_spec_files(
 
 #[test]
 fn page_number_lists_walked_in_parallel_are_the_sequential_walk() {
-    let runtime = runtime();
+    let runtime = two_thread_runtime();
     let strategy = (
         (0usize..400, 0usize..400),
         prop::collection::vec(page_fault(), 0..5),
