@@ -147,7 +147,9 @@ fn walk_runs(
                     }
                 }
             }
-            match stream.next().await {
+            // A walk that stops making progress fails its case, rather than hanging the run.
+            let next = tokio::time::timeout(std::time::Duration::from_secs(20), stream.next());
+            match next.await.expect("the walk makes progress") {
                 Some(Ok(run)) => walked.runs.push((
                     run.created_at.unwrap_or_default(),
                     run.run_id.clone().unwrap_or_default(),

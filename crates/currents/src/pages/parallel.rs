@@ -596,6 +596,7 @@ impl<R: Paginated> Walker<R> {
                 this.arrive(id, fetched);
                 continue;
             }
+            let (parts, buffered) = (this.parts.len(), this.buffered);
             match this.next_ready() {
                 Some(Ok(page)) => return Poll::Ready(Some(Ok(page))),
                 Some(Err(error)) => return this.ends(error),
@@ -604,6 +605,11 @@ impl<R: Paginated> Walker<R> {
             if this.parts.is_empty() {
                 this.finish();
                 return Poll::Ready(None);
+            }
+            // A part ended or an empty page was passed over: the part now being yielded may
+            // start the fetch that the window held back before.
+            if (this.parts.len(), this.buffered) != (parts, buffered) {
+                continue;
             }
             // The part being yielded needs a page the page bound does not allow.
             if this.in_flight.is_empty() && this.issued >= this.bounds.max_pages {
