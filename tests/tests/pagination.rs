@@ -6,7 +6,9 @@
 use std::{cell::Cell, collections::BTreeSet};
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use currents::{Client, Error, PagingError, ProjectId, RetryPolicy};
+use currents::{
+    Client, Error, Items, PagingError, ProjectId, RetryPolicy, api::types::RunFeedItem,
+};
 use currents_fake::{FakeServer, Fault, Operation, PageFault, RunFixture};
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use integration_tests::{client_with, queue_page_faults, two_thread_runtime};
@@ -242,26 +244,32 @@ fn spec_files_are_walked_by_page_number_or_refused_when_pages_do_not_add_up() {
 
 /// The bound holds for both walks: one page after another reads its two pages whole; a walk in
 /// time slices reads two pages too, and yields what of them comes in order before the gap.
+/// The run ids a walk yields before its first error, and that error (`None` if it ended).
+async fn ids_until_error(mut stream: Items<RunFeedItem>) -> (Vec<String>, Option<Error>) {
+    let mut seen = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(run) => seen.push(run.run_id.clone().unwrap_or_default()),
+            Err(error) => return (seen, Some(error)),
+        }
+    }
+    (seen, None)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_bound_stops_a_walk_that_would_go_on() {
     // (concurrency, the fewest items before the error)
     for (concurrency, fewest) in [(1, 100), (8, 50)] {
         let fake = FakeServer::builder().runs(runs(150)).start();
         let client = client(&fake);
-        let mut stream = client
+        let stream = client
             .projects()
             .runs(&project())
             .max_pages(2)
             .concurrency(concurrency)
             .stream();
-        let mut seen = Vec::new();
-        let error = loop {
-            match stream.next().await {
-                Some(Ok(run)) => seen.push(run.run_id.clone().unwrap_or_default()),
-                Some(Err(error)) => break error,
-                None => panic!("the walk ended without reaching the bound"),
-            }
-        };
+        let (seen, error) = ids_until_error(stream).await;
+        let error = error.expect("the walk ended without reaching the bound");
         assert!(
             (fewest..=100).contains(&seen.len()),
             "{} items at concurrency {concurrency}",
@@ -408,20 +416,14 @@ async fn a_page_that_goes_back_is_refused_even_past_the_items_still_wanted() {
     ];
     queue_page_faults(&fake, Operation::ListProjectRuns, &faults);
     let client = client(&fake);
-    let mut stream = client
+    let stream = client
         .projects()
         .runs(&project())
         .limit(202)
         .concurrency(1)
         .stream();
-    let mut seen = Vec::new();
-    let error = loop {
-        match stream.next().await {
-            Some(Ok(run)) => seen.push(run.run_id.clone().unwrap_or_default()),
-            Some(Err(error)) => break error,
-            None => panic!("the walk ended without noticing the page that went back"),
-        }
-    };
+    let (seen, error) = ids_until_error(stream).await;
+    let error = error.expect("the walk ended without noticing the page that went back");
     assert_eq!(seen.len(), 201, "every run once");
     assert!(
         matches!(

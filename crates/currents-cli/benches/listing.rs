@@ -80,6 +80,18 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
+/// A raw baseline's request, sent, its body read whole and decoded.
+async fn fetch<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    let bytes = request
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("body");
+    serde_json::from_slice(&bytes).expect("decode")
+}
+
 /// The baseline: a raw loop that fetches a page of 50, decodes it and follows its last cursor.
 async fn raw_cursor_walk(raw: &reqwest::Client, fake: &FakeServer) -> usize {
     let url = format!("{}/projects/p/runs", fake.base_url());
@@ -92,14 +104,7 @@ async fn raw_cursor_walk(raw: &reqwest::Client, fake: &FakeServer) -> usize {
         if let Some(cursor) = &after {
             request = request.query(&[("starting_after", cursor)]);
         }
-        let bytes = request
-            .send()
-            .await
-            .expect("send")
-            .bytes()
-            .await
-            .expect("body");
-        let page = serde_json::from_slice::<RunsListResponse>(&bytes).expect("decode");
+        let page: RunsListResponse = fetch(request).await;
         seen += page.data.len();
         after = page.data.last().and_then(|run| run.cursor.clone());
         if !page.has_more || page.data.is_empty() {
@@ -118,18 +123,12 @@ async fn raw_page_walk(
     let [start, end] = range.map(|at| at.to_rfc3339());
     let (mut seen, mut page) = (0, 0i64);
     loop {
-        let bytes = raw
+        let request = raw
             .get(&url)
             .header("api-version", "1.0.0")
             .query(&[("date_start", &start), ("date_end", &end)])
-            .query(&[("limit", 50), ("page", page)])
-            .send()
-            .await
-            .expect("send")
-            .bytes()
-            .await
-            .expect("body");
-        let answer = serde_json::from_slice::<SpecFilesResponse>(&bytes).expect("decode");
+            .query(&[("limit", 50), ("page", page)]);
+        let answer: SpecFilesResponse = fetch(request).await;
         let data = answer.data;
         seen += data.list.len();
         match data.next_page {
