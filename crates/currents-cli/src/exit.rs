@@ -35,14 +35,6 @@ impl Failure {
             message: message.into(),
         }
     }
-
-    /// An answer that was not what was asked for.
-    pub(crate) fn api(message: impl Into<String>) -> Self {
-        Failure {
-            exit: Exit::ApiError,
-            message: message.into(),
-        }
-    }
 }
 
 impl From<Error> for Failure {

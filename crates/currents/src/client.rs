@@ -315,7 +315,8 @@ impl ClientBuilder {
     /// with its proxy, root certificates, client certificate, pool settings or default headers.
     /// The facade keeps its own auth, retries, timeouts, caps and errors on top of it. Build it
     /// with gzip on (reqwest's default when its `gzip` feature is enabled, as this crate does),
-    /// so that large answers stay within the API's limit.
+    /// so that large answers stay within the API's limit, and with
+    /// [`redirect_policy`](crate::redirect_policy), so that this client decides every redirect.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -390,6 +391,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .gzip(true)
+                .redirect(crate::redirect_policy())
                 .build()
                 .map_err(|source| {
                     ValidationError::new(

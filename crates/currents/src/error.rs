@@ -203,6 +203,21 @@ pub enum Error {
         source: TransportError,
     },
 
+    /// The API answered with a redirect that the client does not follow: one for a method
+    /// other than GET or HEAD, to another origin, or past the hop limit (see
+    /// [`redirect_policy`](crate::redirect_policy)).
+    #[error("{operation}: HTTP {status} redirect to {location} not followed: {reason}")]
+    Redirect {
+        /// The operation, or the route of a request built with `Client::request`.
+        operation: Endpoint,
+        /// The redirect's status.
+        status: u16,
+        /// Where it pointed, without user info, query or fragment; empty if it named no URL.
+        location: String,
+        /// Why it was not followed.
+        reason: &'static str,
+    },
+
     /// A list's pages did not add up: walking on could loop or repeat items, so the walk stopped.
     #[error("{operation}: paging stopped: {problem}")]
     Paging {

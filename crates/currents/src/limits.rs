@@ -131,15 +131,21 @@ impl Limits {
     }
 
     /// A permit to send one attempt, once the cooldown allows it and a place is free.
+    ///
+    /// Dropped at either wait, it leaves nothing behind: the probe's role is held by a guard
+    /// from the poll that takes it, so a call cancelled while the probe waits for a place
+    /// hands the role back instead of leaving every other call waiting for its answer.
     pub(crate) async fn admit(&self) -> Admission<'_> {
-        let probe = self.wait_for_cooldown().await;
+        let probe = Probe {
+            limits: self,
+            held: self.wait_for_cooldown().await,
+        };
         let permit = self
             .in_flight
             .acquire()
             .await
             .expect("the in-flight semaphore is never closed");
         Admission {
-            limits: self,
             probe,
             _permit: permit,
         }
@@ -187,11 +193,15 @@ impl Limits {
     /// Gives tokens back after a success: what the call's retries spent, or the success refund
     /// for a call that needed none.
     pub(crate) fn refund(&self, spent: u32) {
-        let tokens = if spent == 0 {
+        self.restore(if spent == 0 {
             self.budget.success_refund
         } else {
             spent
-        };
+        });
+    }
+
+    /// Puts tokens back, up to the capacity.
+    fn restore(&self, tokens: u32) {
         let capacity = self.budget.capacity;
         // Never fails: the closure always returns a value.
         let _ = self
@@ -213,7 +223,7 @@ impl Limits {
     }
 
     fn throttled(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let until = later(Instant::now(), wait);
         let mut state = self.cooldown();
         *state = match *state {
             Cooldown::Until(current) if current > until => Cooldown::Until(current),
@@ -233,28 +243,100 @@ impl Limits {
     }
 }
 
+/// What one call's retries take from the budget. A retry paid for but not yet sent (the call
+/// dropped while it waits to send it) is given back when this is dropped, so that a cancelled
+/// call leaves the budget as if it had not asked for that retry.
+#[derive(Debug)]
+pub(crate) struct Spending<'a> {
+    limits: &'a Limits,
+    spent: AtomicU32,
+    unsent: AtomicU32,
+}
+
+impl<'a> Spending<'a> {
+    pub(crate) fn new(limits: &'a Limits) -> Self {
+        Spending {
+            limits,
+            spent: AtomicU32::new(0),
+            unsent: AtomicU32::new(0),
+        }
+    }
+
+    /// Pays for a retry, if the budget can; it counts as spent once [`sent`](Self::sent).
+    pub(crate) fn pay(&self, cost: RetryCost) -> bool {
+        let paid = self.limits.spend(cost);
+        if let Some(tokens) = paid {
+            self.unsent.fetch_add(tokens, Ordering::AcqRel);
+        }
+        paid.is_some()
+    }
+
+    /// The retry paid for is on its way.
+    pub(crate) fn sent(&self) {
+        let tokens = self.unsent.swap(0, Ordering::AcqRel);
+        self.spent.fetch_add(tokens, Ordering::AcqRel);
+    }
+
+    /// The call succeeded: what its retries spent goes back, or the success refund.
+    pub(crate) fn succeeded(&self) {
+        self.sent();
+        self.limits.refund(self.spent.swap(0, Ordering::AcqRel));
+    }
+}
+
+impl Drop for Spending<'_> {
+    fn drop(&mut self) {
+        let unsent = self.unsent.swap(0, Ordering::AcqRel);
+        if unsent > 0 {
+            self.limits.restore(unsent);
+        }
+    }
+}
+
+/// `now + wait`, or a time too far ahead to matter where that is past what an `Instant`
+/// holds: a server's `Retry-After` never makes the arithmetic panic.
+pub(crate) fn later(now: Instant, wait: Duration) -> Instant {
+    /// About thirty years: later than any call's deadline, and within every platform's `Instant`.
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}
+
+/// The probe's role, while an attempt holds it; dropped (the attempt answered, cancelled or
+/// timed out), it lets the others go.
+#[derive(Debug)]
+struct Probe<'a> {
+    limits: &'a Limits,
+    held: bool,
+}
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        if self.held {
+            self.limits.probe_answered();
+        }
+    }
+}
+
 /// The right to send one attempt. It is told how the attempt ended; dropped untold (a call
 /// cancelled or timed out mid-attempt), a probe lets the others go.
 #[derive(Debug)]
 pub(crate) struct Admission<'a> {
-    limits: &'a Limits,
-    probe: bool,
+    probe: Probe<'a>,
     _permit: SemaphorePermit<'a>,
 }
 
 impl Admission<'_> {
     /// The attempt was throttled: hold back every call for `retry_after`.
     pub(crate) fn throttled(mut self, retry_after: Duration) {
-        self.probe = false;
-        self.limits.throttled(retry_after);
+        self.probe.held = false;
+        self.probe.limits.throttled(retry_after);
     }
-}
 
-impl Drop for Admission<'_> {
-    fn drop(&mut self) {
-        if self.probe {
-            self.limits.probe_answered();
-        }
+    #[cfg(test)]
+    fn is_probe(&self) -> bool {
+        self.probe.held
     }
 }
 
@@ -300,7 +382,7 @@ mod tests {
                 let (limits, order) = (limits.clone(), order.clone());
                 tokio::spawn(async move {
                     let admission = limits.admit().await;
-                    let probe = admission.probe;
+                    let probe = admission.is_probe();
                     order
                         .lock()
                         .expect("order")
@@ -343,10 +425,13 @@ mod tests {
         limits.admit().await.throttled(Duration::from_secs(1));
         let started = Instant::now();
         let probe = limits.admit().await;
-        assert!(probe.probe);
+        assert!(probe.is_probe());
         probe.throttled(Duration::from_secs(2));
         let next = limits.admit().await;
-        assert!(next.probe, "after the second cooldown, again one probe");
+        assert!(
+            next.is_probe(),
+            "after the second cooldown, again one probe"
+        );
         assert_eq!(started.elapsed(), Duration::from_secs(3));
     }
 }

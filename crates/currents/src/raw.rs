@@ -6,7 +6,11 @@ use currents_api::operations::Operation;
 use reqwest::{Method, header::HeaderMap};
 use serde_json::Value;
 
-use crate::{Client, Endpoint, Error, ResponseMeta, ValidationError, transport::Call};
+use crate::{
+    Client, DEFAULT_MAX_PAGES, Endpoint, Error, Pages, ResponseMeta, ValidationError,
+    pages::{Raw, walk_raw},
+    transport::Call,
+};
 
 /// A checked path below the base URL: its segments, and its query's pairs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,33 +169,8 @@ impl RawRequest<'_> {
     /// as its table says) and limits. An error status is the same typed error as an
     /// operation's.
     pub async fn send(self) -> Result<RawResponse, Error> {
-        let Target {
-            segments,
-            mut query,
-        } = self.request?;
-        query.extend(self.query);
-        let endpoint = match operation_of(&self.method, &segments) {
-            Some(operation) => Endpoint::Operation(operation),
-            None => Endpoint::Route {
-                method: self.method.to_string(),
-                path: self.path.clone(),
-            },
-        };
-        let mut url = self.client.config().base_url.clone();
-        url.path_segments_mut()
-            .expect("a validated base URL has a path")
-            .pop_if_empty()
-            .extend(&segments);
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&query);
-        }
-        let call = Call {
-            operation: endpoint,
-            method: self.method,
-            url,
-            body: self.body,
-        };
-        let reply = self.client.send(call).await?;
+        let client = self.client;
+        let reply = client.send(self.into_call()?).await?;
         if !reply.status.is_success() {
             return Err(reply.into_error());
         }
@@ -199,6 +178,61 @@ impl RawRequest<'_> {
         Ok(RawResponse {
             body: reply.body,
             meta,
+        })
+    }
+
+    /// The items of a `GET` of a list, page after page, as `gh api --paginate` follows them:
+    /// the first answer's envelope says how the list pages (a cursor list's `has_more`, a
+    /// page-number list's `nextPage`), and each next page is asked for with the spec's
+    /// position parameter. The walk is the spec's lists' own, with the same checks: a repeated
+    /// cursor or page, or more than [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES) pages, stop
+    /// it with [`Error::Paging`]. Any other method is refused before anything is sent.
+    pub fn pages(self) -> Pages<Value> {
+        let client = self.client.clone();
+        if self.method != Method::GET {
+            let refused = ValidationError::new(
+                "method",
+                self.method.as_str(),
+                "pages are followed for a GET only",
+            );
+            let refused = futures_util::stream::once(async move { Err(Error::from(refused)) });
+            return Pages::new(futures_util::StreamExt::boxed(refused));
+        }
+        match self.into_call() {
+            Ok(call) => walk_raw(
+                Raw {
+                    client,
+                    operation: call.operation,
+                    url: call.url,
+                },
+                DEFAULT_MAX_PAGES,
+            ),
+            Err(error) => {
+                let refused = futures_util::stream::once(async move { Err(error) });
+                Pages::new(futures_util::StreamExt::boxed(refused))
+            }
+        }
+    }
+
+    /// The call this request stands for, once its path is checked.
+    fn into_call(self) -> Result<Call, Error> {
+        let Target {
+            segments,
+            mut query,
+        } = self.request?;
+        query.extend(self.query);
+        let operation = match operation_of(&self.method, &segments) {
+            Some(operation) => Endpoint::Operation(operation),
+            None => Endpoint::Route {
+                method: self.method.to_string(),
+                path: self.path.clone(),
+            },
+        };
+        Ok(Call {
+            operation,
+            method: self.method,
+            url: Call::url(&self.client.config().base_url, &segments, &query),
+            body: self.body,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! When to retry, and how long to wait first.
 //!
-//! | outcome | GET, PUT, DELETE | POST |
+//! | outcome | GET, HEAD, PUT, DELETE, OPTIONS, TRACE | POST, PATCH, any other |
 //! | --- | --- | --- |
 //! | 429 | retried | retried |
 //! | 408, 502, 503, 504 | retried | no |
@@ -9,14 +9,15 @@
 //! | any other 4xx (including 413), 500, other 5xx | no | no |
 //! | request-building errors, invalid input | no (nothing was sent) | no |
 //!
-//! A POST (createAction) is not idempotent: after a 502 or a reset connection it may have been
-//! applied, and a retry would create a second action. It is retried only where the server
-//! cannot have applied it: a 429 refuses the request, and a refused connection never sent it.
+//! The left column is the methods RFC 9110 calls idempotent. A POST (createAction) or a PATCH
+//! is not: after a 502 or a reset connection it may have been applied, and a retry would apply
+//! it again. It is retried only where the server cannot have applied it: a 429 refuses the
+//! request, and a refused connection never sent it.
 //!
 //! The wait before retry `n` is full-jitter exponential backoff: a uniformly random duration
 //! between zero and `min(max_delay, base_delay * 2^(n-1))`. A `Retry-After` header (seconds or
 //! an HTTP date) replaces the backoff, capped at `max_retry_after`. Every call also has a total
-//! timeout: a wait that would pass it is not started.
+//! timeout: a wait that would pass it is not started, and the last answer is returned at once.
 //!
 //! Every retry is also paid for from the client's retry budget, shared by all its clones
 //! ([`RetryBudget`](crate::RetryBudget)); when it cannot be paid, the failure is the answer.
@@ -153,11 +154,15 @@ impl RetryPolicy {
     /// [`Verdict::Done`], the attempts run out, or `pay` refuses to pay for a retry (the
     /// client's retry budget), sleeping between attempts as the policy says. Returns the last
     /// outcome and how many attempts were made.
+    ///
+    /// A wait that would end after `deadline` is not started: the last outcome is returned
+    /// then, since the call could not make another attempt in time.
     pub(crate) async fn retry<T, F, Fut>(
         &self,
         mut attempt: F,
         verdict: impl Fn(&T) -> Verdict,
         mut pay: impl FnMut(&Reason) -> bool,
+        deadline: Option<tokio::time::Instant>,
     ) -> (T, u32)
     where
         F: FnMut(u32) -> Fut,
@@ -171,6 +176,20 @@ impl RetryPolicy {
                     retry_after,
                     reason,
                 } if number < self.max_attempts => {
+                    let delay = self.delay(number, retry_after, fastrand::f64());
+                    let now = tokio::time::Instant::now();
+                    let past_deadline = deadline.is_some_and(|deadline| {
+                        now.checked_add(delay).is_none_or(|wake| wake >= deadline)
+                    });
+                    if past_deadline {
+                        tracing::info!(
+                            attempt = number,
+                            %reason,
+                            wait_ms = delay.as_millis() as u64,
+                            "not retrying: the wait would pass the call's timeout"
+                        );
+                        return (outcome, number);
+                    }
                     if !pay(&reason) {
                         tracing::info!(
                             attempt = number,
@@ -179,7 +198,6 @@ impl RetryPolicy {
                         );
                         return (outcome, number);
                     }
-                    let delay = self.delay(number, retry_after, fastrand::f64());
                     tracing::info!(
                         attempt = number,
                         %reason,
@@ -195,11 +213,25 @@ impl RetryPolicy {
     }
 }
 
+/// Whether a request with this method may be applied twice with the effect of once (RFC 9110
+/// section 9.2.2), and so may be sent again after the server may have read it.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::TRACE,
+    ]
+    .contains(method)
+}
+
 /// Whether a response status is worth another attempt of a request with this method.
 pub(crate) fn is_retryable_status(method: &Method, status: StatusCode) -> bool {
     match status.as_u16() {
         429 => true,
-        408 | 502 | 503 | 504 => *method != Method::POST,
+        408 | 502 | 503 | 504 => is_idempotent(method),
         _ => false,
     }
 }
@@ -216,10 +248,10 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 }
 
 /// Whether a transport error may be retried: the request may not have been processed, or
-/// the answer was lost on the way. Errors building the request never are, and a POST only if
-/// it never reached the server.
+/// the answer was lost on the way. Errors building the request never are, and a method that is
+/// not idempotent only if it never reached the server.
 pub(crate) fn is_retryable_transport(method: &Method, error: &reqwest::Error) -> bool {
-    if *method == Method::POST {
+    if !is_idempotent(method) {
         return error.is_connect();
     }
     !error.is_builder()
@@ -294,6 +326,7 @@ mod tests {
                         reason: Reason::Status(503),
                     },
                     |_| true,
+                    None,
                 )
                 .await;
             let times = times.lock().expect("times").clone();
@@ -331,9 +364,63 @@ mod tests {
                 .map(|s| s.as_u16())
                 .collect::<Vec<_>>()
         };
-        for method in [Method::GET, Method::PUT, Method::DELETE] {
-            assert_eq!(retried(method), [408, 429, 502, 503, 504]);
+        let idempotent = [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::TRACE,
+        ];
+        for method in idempotent {
+            assert_eq!(
+                retried(method.clone()),
+                [408, 429, 502, 503, 504],
+                "{method}"
+            );
         }
-        assert_eq!(retried(Method::POST), [429]);
+        let unsafe_methods = [Method::POST, Method::PATCH, Method::CONNECT];
+        for method in unsafe_methods {
+            assert_eq!(retried(method.clone()), [429], "{method}");
+        }
+    }
+
+    /// A wait that would end at or after the deadline is not started; the outcome it would
+    /// have retried is the answer, at once, whatever the `Retry-After` or its maximum.
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_wait_past_the_deadline_returns_the_last_outcome_at_once() {
+        let started = tokio::time::Instant::now();
+        let deadline = Some(started + Duration::from_secs(10));
+        // (the policy's maximum Retry-After, the server's, attempts made, time taken)
+        let cases = [
+            (Duration::from_secs(30), Duration::from_secs(4), 3, 8),
+            (Duration::from_secs(30), Duration::from_secs(5), 2, 5),
+            (Duration::from_secs(30), Duration::from_secs(9), 2, 9),
+            (Duration::from_secs(30), Duration::from_secs(10), 1, 0),
+            (Duration::MAX, Duration::MAX, 1, 0),
+            (Duration::MAX, Duration::from_secs(u64::MAX), 1, 0),
+        ];
+        for (max, retry_after, attempts, seconds) in cases {
+            let policy = RetryPolicy::default()
+                .with_max_attempts(3)
+                .with_max_retry_after(max);
+            let begun = tokio::time::Instant::now();
+            let (_, made) = policy
+                .retry(
+                    |attempt| async move { attempt },
+                    |_| Verdict::Retry {
+                        retry_after: Some(retry_after),
+                        reason: Reason::Status(429),
+                    },
+                    |_| true,
+                    deadline.map(|_| begun + Duration::from_secs(10)),
+                )
+                .await;
+            assert_eq!(
+                (made, begun.elapsed()),
+                (attempts, Duration::from_secs(seconds)),
+                "max {max:?}, Retry-After {retry_after:?}"
+            );
+        }
     }
 }

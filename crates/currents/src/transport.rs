@@ -21,6 +21,8 @@ use url::Url;
 use crate::{
     AttemptInfo, AttemptOutcome, Client, Endpoint, Error, Hook, Received, ResponseMeta, SizeLimit,
     error::TransportError,
+    limits::Spending,
+    redirect::{self, Hop},
     retry::{Reason, Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
@@ -39,15 +41,7 @@ impl Call {
     /// body.
     pub(crate) fn new<R: Request>(base_url: &Url, request: &R) -> Call {
         let operation = Endpoint::from(R::OPERATION);
-        let mut url = base_url.clone();
-        url.path_segments_mut()
-            .expect("a validated base URL has a path")
-            .pop_if_empty()
-            .extend(request.path_segments());
-        let query = request.query();
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
+        let url = Call::url(base_url, request.path_segments(), request.query());
         let method = Method::from_bytes(R::OPERATION.method().as_str().as_bytes())
             .expect("the spec's methods are valid HTTP methods");
         let body = request.body().map(|body| {
@@ -59,6 +53,29 @@ impl Call {
             url,
             body,
         }
+    }
+
+    /// The base URL with these path segments below it, each encoded as one segment, and
+    /// these query pairs.
+    pub(crate) fn url<P, Q, K, V>(base_url: &Url, segments: P, query: Q) -> Url
+    where
+        P: IntoIterator,
+        P::Item: AsRef<str>,
+        Q: IntoIterator,
+        Q::Item: std::borrow::Borrow<(K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut url = base_url.clone();
+        url.path_segments_mut()
+            .expect("a validated base URL has a path")
+            .pop_if_empty()
+            .extend(segments);
+        let mut query = query.into_iter().peekable();
+        if query.peek().is_some() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
     }
 }
 
@@ -220,14 +237,14 @@ impl Client {
         span: &tracing::Span,
         started: Instant,
     ) -> Result<Reply, Error> {
-        let limits = self.limits();
-        // What this call's retries took from the budget, given back if it succeeds.
-        let mut spent = 0;
+        let spending = Spending::new(self.limits());
+        let deadline = tokio::time::Instant::now().checked_add(self.timeout());
         let policy = self.retry_policy();
         let (outcome, attempts) = policy
             .retry(
                 |attempt| {
                     if attempt > 1 {
+                        spending.sent();
                         span.record("http.request.resend_count", attempt - 1);
                     }
                     self.attempt(call, attempt)
@@ -249,17 +266,14 @@ impl Client {
                     }
                     _ => Verdict::Done,
                 },
-                |reason| {
-                    let paid = limits.spend(reason.cost());
-                    spent += paid.unwrap_or(0);
-                    paid.is_some()
-                },
+                |reason| spending.pay(reason.cost()),
+                deadline,
             )
             .await;
         match outcome {
             Ok((status, headers, body)) => {
                 if status.is_success() {
-                    limits.refund(spent);
+                    spending.succeeded();
                 }
                 Ok(Reply {
                     operation: call.operation.clone(),
@@ -317,14 +331,39 @@ impl Client {
     }
 
     async fn exchange(&self, call: &Call, headers: header::HeaderMap) -> AttemptResult {
-        let mut request = self
-            .http()
-            .request(call.method.clone(), call.url.clone())
-            .headers(headers);
-        if let Some(body) = &call.body {
-            request = request.body(body.clone());
-        }
-        let mut response = request.send().await.map_err(AttemptError::Transport)?;
+        let mut url = call.url.clone();
+        let mut hops = 0;
+        let mut response = loop {
+            let mut request = self
+                .http()
+                .request(call.method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(body) = &call.body {
+                request = request.body(body.clone());
+            }
+            let response = request.send().await.map_err(AttemptError::Transport)?;
+            let base = &self.config().base_url;
+            let status = response.status();
+            match redirect::decide(&call.method, base, &url, status, response.headers(), hops) {
+                Hop::Answer => break response,
+                Hop::Follow(next) => {
+                    tracing::debug!(status = status.as_u16(), "following a redirect");
+                    (url, hops) = (next, hops + 1);
+                }
+                Hop::Refuse {
+                    status,
+                    location,
+                    reason,
+                } => {
+                    return Err(AttemptError::Final(Error::Redirect {
+                        operation: call.operation.clone(),
+                        status,
+                        location,
+                        reason,
+                    }));
+                }
+            }
+        };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.config().max_response_bytes;
@@ -424,6 +463,7 @@ fn error_type_of(error: &Error) -> &'static str {
         Error::TooLarge { .. } => "too_large",
         Error::Transport { source, .. } => transport_error_type(&source.0),
         Error::Decode { .. } => "decode",
+        Error::Redirect { .. } => "redirect",
         Error::Validation(_) => "validation",
         _ => "api",
     }

@@ -3,12 +3,9 @@
 
 use std::io::{self, Write as _};
 
-use currents::{
-    Client, DEFAULT_MAX_PAGES, RawResponse,
-    api::operations::{Next, PageStyle, raw_cursor},
-    reqwest::Method,
-};
-use serde_json::{Map, Value, value::RawValue};
+use currents::{Client, RawResponse, Received, reqwest::Method};
+use futures_util::StreamExt as _;
+use serde_json::{Map, Value};
 
 use super::Stop;
 use crate::{cli::ApiArgs, cli::Format, exit::Failure, output::Output, terminal};
@@ -38,65 +35,42 @@ pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Resul
     if args.paginate && method != Method::GET {
         return Err(Failure::invalid("--paginate follows the pages of a GET").into());
     }
-    let send = |extra: Option<(&str, String)>| {
+    if !args.paginate {
         let mut request = client.request(method.clone(), &args.path);
         for (key, value) in &query {
-            if extra.as_ref().is_some_and(|(name, _)| name == key) {
-                continue;
-            }
             request = request.query(*key, *value);
-        }
-        if let Some((name, value)) = extra {
-            request = request.query(name, value);
         }
         if let Some(body) = &body {
             request = request.json(body);
         }
-        request.send()
-    };
-    if !args.paginate {
-        let response = send(None).await?;
+        let response = request.send().await?;
         return print_whole(&response, output.format);
     }
-    let mut stdout = io::stdout().lock();
-    let mut next: Option<(&str, String)> = None;
-    for _ in 0..DEFAULT_MAX_PAGES {
-        let response = send(next.clone()).await?;
-        // The envelope says how the list pages, as the spec's lists do: a cursor list follows
-        // its last item's cursor, a page-number list `nextPage`.
-        let Some(style) = PageStyle::of_answer(&response.body) else {
-            return Err(Failure::api("the answer is not a list of any style the API uses").into());
-        };
-        let (items, then) = style
-            .split(&response.body)
-            .map_err(|error| Failure::api(format!("the answer is not a list: {error}")))?;
-        print_items(&mut stdout, &items, output.format)?;
-        let position = match then {
-            Next::More(true) => Some(items.last().and_then(|item| raw_cursor(item)).ok_or_else(
-                || Failure::api("has_more is true, but the last item has no cursor"),
-            )?),
-            Next::Page(Some(page)) => Some(page.to_string()),
-            _ => None,
-        };
-        next = position
-            .zip(style.position_parameter())
-            .map(|(value, name)| (name, value));
-        if next.is_none() {
-            return Ok(());
-        }
+    if args.input.is_some() {
+        return Err(Failure::invalid("--paginate sends no body: leave out --input").into());
     }
-    Err(Failure::api(format!("stopped after {DEFAULT_MAX_PAGES} pages")).into())
+    // The client's own walk, with every paging check the spec's lists have.
+    let mut request = client.request(method, &args.path);
+    for (key, value) in &query {
+        request = request.query(*key, *value);
+    }
+    let mut pages = request.pages();
+    let mut stdout = io::stdout().lock();
+    while let Some(page) = pages.next().await {
+        print_items(&mut stdout, &page?.items, output.format)?;
+    }
+    Ok(())
 }
 
 fn print_items(
     out: &mut impl io::Write,
-    items: &[Box<RawValue>],
+    items: &[Received<Value>],
     format: Format,
 ) -> Result<(), Stop> {
     for item in items {
         match format {
-            Format::Json => writeln!(out, "{}", item.get())?,
-            Format::Table => writeln!(out, "{}", terminal::safe(item.get()))?,
+            Format::Json => writeln!(out, "{}", item.raw())?,
+            Format::Table => writeln!(out, "{}", terminal::safe(item.raw()))?,
         }
         out.flush()?;
     }

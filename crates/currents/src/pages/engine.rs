@@ -1,19 +1,23 @@
-//! The parallel walker: a list cut into parts that are fetched side by side, in a bounded
-//! window, and yielded in order.
+//! The paging engine: one scheduler for every walk. It owns the window of pages on their way,
+//! the order pages are yielded in, the page bound, what is held in memory, and the paging
+//! checks ([`super::checks`]). What it fetches next comes from the part being walked:
 //!
-//! A page-number list is cut by page: its first page says how many items there are, so every
-//! page after it can be asked for at once. A time-sliced cursor list (its items ordered newest
-//! first by a time its range selects on) is cut by time: after a slice's page, the rest of
-//! the slice that the page's density says is long is cut into pieces of a few pages each,
-//! walked side by side; a list without a start finds its end this way, one piece after
-//! another. Each slice keeps exactly the items whose own time falls in it (an inner edge is
-//! asked for a second wider and cut by the client), so no item is lost or comes twice at an
-//! edge, whatever the server's precision or whether its bounds are inclusive.
+//! - **a cursor chain** follows each page's last cursor (a list of projects, a raw `GET`);
+//! - **a page fan-out** asks for the pages a page-number list's first `total` says there are,
+//!   a few ahead at a time, each checked in order as a sequential walk would;
+//! - **time slices** cut a time-sliced cursor list (its items ordered newest first by a time
+//!   its range selects on): after a slice's page, the rest of the slice that the page's density
+//!   says is long is cut into pieces of about a page each, walked side by side as chains of
+//!   their own. A list without a start finds its end this way, one piece after another. Each
+//!   slice keeps exactly the items whose own time falls in it (an inner edge is asked for a
+//!   second wider and cut by the client), so no item is lost or comes twice at an edge.
 //!
-//! The window bounds the requests on their way, and the pages held: pages fetched ahead wait
-//! for their turn, at most twice the window of them, and only the part being yielded may fetch
-//! beyond that. Every request goes through the client, inside its in-flight cap, retry budget
-//! and cooldown.
+//! A walk with a window of one is the sequential walk: the next page is fetched while this one
+//! is consumed. Plans are lazy: nothing is sized by a server's number (`total`, a page count)
+//! beyond the page bound and the window. The window bounds the requests on their way, and the
+//! pages held: at most twice the window wait for their turn, and only the part being yielded
+//! may fetch beyond that. A paging error in any part stops every part after it at once. Every
+//! request goes through the client, inside its in-flight cap, retry budget and cooldown.
 
 use std::{
     collections::{HashSet, VecDeque},
@@ -23,13 +27,17 @@ use std::{
 };
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::{StreamExt as _, stream::FuturesUnordered};
+use futures_util::{FutureExt as _, StreamExt as _, stream::FuturesUnordered};
+use tokio::task::JoinHandle;
 
-use currents_api::operations::{Next, PageStyle, Paginated, Position, TimeRange, raw_cursor};
+use currents_api::operations::{Next, Position, TimeRange};
 
-use super::walk::{Bounds, Fetch, changed, duplicate_free, fetch_raw};
-use super::{Page, Pages};
-use crate::{Client, Error, PagingError, Received, ResponseMeta};
+use super::{
+    Bounds, Page, Pages,
+    checks::{Chain, NumberPage, Numbered, distinct},
+    source::{At, Fetched, Source},
+};
+use crate::{Error, PagingError, Received, ResponseMeta};
 
 /// How much of a page a piece of a time-sliced list is cut to hold, in tenths, by the density
 /// of the page before: most pieces then take one request, and come in about the order they
@@ -45,32 +53,21 @@ const MIN_SPAN: TimeDelta = TimeDelta::seconds(1);
 /// How much wider than its own slice an inner edge is asked for.
 const EDGE_MARGIN: TimeDelta = TimeDelta::seconds(1);
 
-/// Whether the parallel walker can cut a list of this kind.
-pub(super) fn applies<R: Paginated>() -> bool {
-    match R::STYLE {
-        PageStyle::Number => true,
-        PageStyle::Cursor => R::SLICED,
-        _ => false,
+/// Walks `source`'s list with up to `bounds.concurrency` pages on their way at once.
+pub(super) fn walk<S: Source>(source: S, bounds: Bounds) -> Pages<S::Item> {
+    if bounds.max_items == Some(0) {
+        return Pages::new(futures_util::stream::empty().boxed());
     }
-}
-
-/// Walks `request`'s list with up to `bounds.concurrency` pages on their way at once.
-pub(super) fn walk<R: Paginated>(
-    client: &Client,
-    request: R,
-    bounds: Bounds,
-    limit: i64,
-) -> Pages<R::Item> {
-    let own = request.range();
-    let first = match R::STYLE {
-        PageStyle::Number => Part::Number(0),
-        _ => Part::Slice(Slice::new(Edge::Own, Edge::Own, own)),
+    let own = source.range();
+    let first = if source.sliced() {
+        Part::Chain(Slice::new(Edge::Own, Edge::Own, own, true))
+    } else {
+        Part::First
     };
-    let walker = Walker {
-        client: client.clone(),
-        request,
+    let mut walker = Walker {
+        limit: source.limit(),
+        source,
         bounds,
-        limit,
         own,
         parts: VecDeque::from([Unit::new(0, first)]),
         next_id: 1,
@@ -83,11 +80,33 @@ pub(super) fn walk<R: Paginated>(
         done: false,
         deferred: None,
         ramp: 2.min(bounds.concurrency),
-        total: None,
+        plan: None,
+        numbered: Numbered::default(),
         previous_keys: HashSet::new(),
     };
-    let mut walker = walker;
     Pages::new(futures_util::stream::poll_fn(move |cx| walker.poll(cx)).boxed())
+}
+
+/// A spawned page fetch that is cancelled when the walk is dropped.
+struct Fetch<P>(JoinHandle<Result<P, Error>>);
+
+impl<P> Future for Fetch<P> {
+    type Output = Result<P, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.poll_unpin(cx).map(|joined| match joined {
+            Ok(fetched) => fetched,
+            // The task only ends early by panicking (it is aborted only when dropped, and a
+            // dropped fetch is never polled again): let the panic continue here.
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        })
+    }
+}
+
+impl<P> Drop for Fetch<P> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// One edge of a time slice: the request's own bound, or a time the walk chose.
@@ -97,37 +116,43 @@ enum Edge {
     At(DateTime<Utc>),
 }
 
-/// The items of a time-sliced list with `lo <= time < hi`, and where its walk is.
+/// A cursor chain: the items of a time-sliced list with `lo <= time < hi`, or a whole list
+/// that is not cut by time, and where its walk is.
 #[derive(Debug)]
 struct Slice {
     lo: Edge,
     hi: Edge,
+    /// Whether its items are kept by their times; a chain that is not holds every item.
+    timed: bool,
     /// The range asked for, fixed at the slice's start: a cut only moves `lo`, so the walk
     /// of the slice goes on with the request it began.
     query: TimeRange,
     cursor: Option<String>,
-    followed: HashSet<String>,
+    chain: Chain,
     previous_keys: HashSet<String>,
 }
 
 impl Slice {
-    fn new(lo: Edge, hi: Edge, own: TimeRange) -> Self {
+    fn new(lo: Edge, hi: Edge, own: TimeRange, timed: bool) -> Self {
+        // The arithmetic saturates: an edge a second past the range's end of time stays at it.
+        let widen = |at: DateTime<Utc>, by: TimeDelta| at.checked_add_signed(by).unwrap_or(at);
         let query = TimeRange::new(
             match lo {
                 Edge::Own => own.start,
-                Edge::At(at) => Some(at - EDGE_MARGIN),
+                Edge::At(at) => Some(widen(at, -EDGE_MARGIN)),
             },
             match hi {
                 Edge::Own => own.end,
-                Edge::At(at) => Some(at + EDGE_MARGIN),
+                Edge::At(at) => Some(widen(at, EDGE_MARGIN)),
             },
         );
         Slice {
             lo,
             hi,
+            timed,
             query,
             cursor: None,
-            followed: HashSet::new(),
+            chain: Chain::default(),
             previous_keys: HashSet::new(),
         }
     }
@@ -144,26 +169,18 @@ impl Slice {
 
 #[derive(Debug)]
 enum Part {
+    /// The first page of a list, whose answer says how it pages.
+    First,
     /// One page of a page-number list.
     Number(i64),
-    /// A time slice of a cursor list.
-    Slice(Slice),
-}
-
-/// A page that came, decoded.
-struct Fetched<T> {
-    items: Vec<Received<T>>,
-    /// The time of each item, for a time-sliced list.
-    times: Vec<Option<DateTime<Utc>>>,
-    next: Next,
-    total: Option<u64>,
-    last_cursor: Option<String>,
-    meta: Arc<ResponseMeta>,
+    /// A cursor chain: a whole list, or a time slice of one.
+    Chain(Slice),
 }
 
 /// A page ready to be yielded, with what was found about the walk after it.
 struct Ready<T> {
     items: Vec<Received<T>>,
+    keys: Vec<Option<String>>,
     meta: Arc<ResponseMeta>,
     next: Next,
     total: Option<u64>,
@@ -193,19 +210,25 @@ impl<T> Unit<T> {
     }
 }
 
+/// The pages of a page-number list that its first `total` says there are, not yet asked for.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    next: i64,
+    last: i64,
+}
+
 type InFlight<T> = Pin<Box<dyn Future<Output = (u64, Result<Fetched<T>, Error>)> + Send>>;
 
-struct Walker<R: Paginated> {
-    client: Client,
-    request: R,
+struct Walker<S: Source> {
+    source: S,
     bounds: Bounds,
-    limit: i64,
+    limit: Option<i64>,
     /// The request's own range.
     own: TimeRange,
     /// The parts in the order they are yielded; the front one is being yielded.
-    parts: VecDeque<Unit<R::Item>>,
+    parts: VecDeque<Unit<S::Item>>,
     next_id: u64,
-    in_flight: FuturesUnordered<InFlight<R::Item>>,
+    in_flight: FuturesUnordered<InFlight<S::Item>>,
     issued: usize,
     buffered: usize,
     yielded_pages: usize,
@@ -218,21 +241,23 @@ struct Walker<R: Paginated> {
     deferred: Option<PagingError>,
     /// How many pieces the next cut of a slice without a floor makes.
     ramp: usize,
-    /// A page-number list's first `total`.
-    total: Option<u64>,
-    /// The ids of the page-number page yielded last.
+    /// The pages of a page-number list still to be planned.
+    plan: Option<Plan>,
+    /// The checks of a page-number list's pages, in order.
+    numbered: Numbered,
+    /// The keys of the page-number page yielded last.
     previous_keys: HashSet<String>,
 }
 
-impl<R: Paginated> Walker<R> {
+impl<S: Source> Walker<S> {
     fn paging(&self, problem: PagingError) -> Error {
         Error::Paging {
-            operation: R::OPERATION.into(),
+            operation: self.source.operation(),
             problem,
         }
     }
 
-    fn ends(&mut self, error: Error) -> Poll<Option<Result<Page<R::Item>, Error>>> {
+    fn ends(&mut self, error: Error) -> Poll<Option<Result<Page<S::Item>, Error>>> {
         self.finish();
         Poll::Ready(Some(Err(error)))
     }
@@ -241,6 +266,7 @@ impl<R: Paginated> Walker<R> {
     fn finish(&mut self) {
         self.done = true;
         self.parts.clear();
+        self.plan = None;
         self.in_flight = FuturesUnordered::new();
     }
 
@@ -252,9 +278,27 @@ impl<R: Paginated> Walker<R> {
         }
     }
 
+    /// Adds the planned pages of a page-number list that the window may reach, so that no more
+    /// parts are held than it can use, whatever the `total`.
+    fn top_up(&mut self, window: usize) {
+        while let Some(plan) = self.plan.as_mut() {
+            if plan.next > plan.last || self.parts.len() > 2 * window {
+                if plan.next > plan.last {
+                    self.plan = None;
+                }
+                return;
+            }
+            let page = plan.next;
+            plan.next += 1;
+            let id = self.fresh_id();
+            self.parts.push_back(Unit::new(id, Part::Number(page)));
+        }
+    }
+
     /// Starts the fetches the window has room for, the earliest parts first.
     fn schedule(&mut self) {
         let window = self.window();
+        self.top_up(window);
         // The last slice, not yet begun, is where the list's unknown rest is: its first page
         // is what the next cut is made from, so once the window is open it goes ahead of the
         // pieces already cut, and they are never left without a next piece to start.
@@ -262,7 +306,7 @@ impl<R: Paginated> Walker<R> {
         let frontier = self.opened
             && last > 0
             && self.bounds.max_items.is_none()
-            && matches!(&self.parts[last].part, Part::Slice(slice) if slice.cursor.is_none());
+            && matches!(&self.parts[last].part, Part::Chain(slice) if slice.timed && slice.cursor.is_none());
         if frontier && self.may_start(last, window) {
             self.start(last);
         }
@@ -301,40 +345,37 @@ impl<R: Paginated> Walker<R> {
         if !self.parts[index].wants_fetch() {
             return;
         }
-        let request = self.request_for(&self.parts[index].part);
+        let at = match &self.parts[index].part {
+            Part::First | Part::Number(0) => At {
+                position: Position::First,
+                range: None,
+            },
+            Part::Number(page) => At {
+                position: Position::Page(*page),
+                range: None,
+            },
+            Part::Chain(slice) => At {
+                position: slice
+                    .cursor
+                    .clone()
+                    .map_or(Position::First, Position::After),
+                range: slice.timed.then_some(slice.query),
+            },
+        };
         let unit = &mut self.parts[index];
         unit.fetching = true;
         self.issued += 1;
-        let (id, client) = (unit.id, self.client.clone());
-        let fetch = Fetch(tokio::spawn(async move {
-            let raw = fetch_raw(&client, &request).await?;
-            decode::<R>(raw)
-        }));
+        let id = unit.id;
+        let fetch = Fetch(tokio::spawn(self.source.fetch(at)));
         self.in_flight
             .push(Box::pin(async move { (id, fetch.await) }));
     }
 
-    fn request_for(&self, part: &Part) -> R {
-        let mut request = self.request.clone();
-        match part {
-            Part::Number(0) => request.set_page(&Position::First, self.limit),
-            Part::Number(page) => request.set_page(&Position::Page(*page), self.limit),
-            Part::Slice(slice) => {
-                let position = slice
-                    .cursor
-                    .clone()
-                    .map_or(Position::First, Position::After);
-                request.set_page(&position, self.limit);
-                request.set_range(slice.query);
-            }
-        }
-        request
-    }
-
     /// Takes in a page that came for part `id`.
-    fn arrive(&mut self, id: u64, fetched: Result<Fetched<R::Item>, Error>) {
+    fn arrive(&mut self, id: u64, fetched: Result<Fetched<S::Item>, Error>) {
         let Some(index) = self.parts.iter().position(|unit| unit.id == id) else {
-            // A part dropped since (a page-number list that ended early).
+            // A part dropped since (a page-number list that ended early, or a part after a
+            // paging error).
             return;
         };
         self.parts[index].fetching = false;
@@ -348,60 +389,85 @@ impl<R: Paginated> Walker<R> {
                 return;
             }
         };
-        if let Part::Number(page) = self.parts[index].part {
-            let planned = if page == 0 {
-                self.planned_pages(&fetched)
-            } else {
-                0
+        // The first page's answer says how the list pages.
+        if matches!(self.parts[index].part, Part::First) {
+            self.parts[index].part = match fetched.next {
+                Next::Page(_) => Part::Number(0),
+                _ => Part::Chain(Slice::new(Edge::Own, Edge::Own, self.own, false)),
             };
+        }
+        if let Part::Number(page) = self.parts[index].part {
+            if page == 0 {
+                self.plan = self.planned_pages(&fetched);
+            }
             let unit = &mut self.parts[index];
             unit.ended = true;
             unit.ready.push_back(Ok(Ready {
                 items: fetched.items,
+                keys: fetched.keys,
                 meta: fetched.meta,
                 next: fetched.next,
                 total: fetched.total,
             }));
             self.buffered += 1;
-            self.plan(planned);
             return;
         }
         let unit = &mut self.parts[index];
-        let Part::Slice(slice) = &mut unit.part else {
+        let Part::Chain(slice) = &mut unit.part else {
             return;
         };
         let SliceOutcome {
             page,
+            problem,
             ended,
             cut_from,
-        } = take_slice_page::<R>(slice, fetched);
+        } = take_slice_page(slice, fetched);
         unit.ended = ended;
-        unit.ready.push_back(page);
-        self.buffered += 1;
-        if let Some((newest, oldest)) = cut_from {
+        let failure = problem.map(|problem| self.paging(problem));
+        let failed = failure.is_some();
+        let added = page.map(Ok).into_iter().chain(failure.map(Err));
+        let before = self.parts[index].ready.len();
+        self.parts[index].ready.extend(added);
+        self.buffered += self.parts[index].ready.len() - before;
+        if failed {
+            // A server that misbehaves for this part does so for the parts after it: stop them
+            // now, rather than when this part's turn comes.
+            self.drop_parts_after(index);
+        } else if let Some((newest, oldest)) = cut_from {
             self.cut(index, newest, oldest);
         }
     }
 
-    /// The page numbers after the first that the first page's `total` says there are,
-    /// within the items wanted; none if it gives no total or no next page.
-    fn planned_pages(&self, first: &Fetched<R::Item>) -> i64 {
-        let (Some(total), Next::Page(Some(1))) = (first.total, &first.next) else {
-            return 0;
+    fn drop_parts_after(&mut self, index: usize) {
+        let dropped = self
+            .parts
+            .drain(index + 1..)
+            .map(|unit| unit.ready.len())
+            .sum::<usize>();
+        self.buffered -= dropped;
+        self.plan = None;
+    }
+
+    /// The page numbers after the first that the first page's `total` says there are, within
+    /// the items wanted and the page bound; none if it gives no total, no next page, or the
+    /// walk does not set the page size.
+    fn planned_pages(&self, first: &Fetched<S::Item>) -> Option<Plan> {
+        let (Some(total), Next::Page(Some(1)), Some(limit)) =
+            (first.total, &first.next, self.limit)
+        else {
+            return None;
         };
         let wanted = self
             .bounds
             .max_items
             .map_or(total, |max| total.min(max as u64));
-        let limit = self.limit.max(1) as u64;
-        (wanted.div_ceil(limit) as i64 - 1).max(0)
-    }
-
-    fn plan(&mut self, pages: i64) {
-        for page in 1..=pages {
-            let id = self.fresh_id();
-            self.parts.push_back(Unit::new(id, Part::Number(page)));
-        }
+        let pages = wanted.div_ceil(limit.max(1) as u64);
+        let bound = self.bounds.max_pages as u64;
+        let last = pages.min(bound).saturating_sub(1);
+        (last >= 1).then_some(Plan {
+            next: 1,
+            last: last as i64,
+        })
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -410,11 +476,18 @@ impl<R: Paginated> Walker<R> {
     }
 
     /// Cuts what is left of the slice at `index` (older than `oldest`, the last time of its
-    /// page, which spanned back from `newest`) into pieces, if its density says it is long.
+    /// page, which spanned back from `newest`) into pieces, if its density says it is long and
+    /// the window can walk pieces side by side.
     fn cut(&mut self, index: usize, newest: DateTime<Utc>, oldest: DateTime<Utc>) {
-        let Part::Slice(Slice { lo, .. }) = self.parts[index].part else {
+        let Part::Chain(Slice {
+            lo, timed: true, ..
+        }) = self.parts[index].part
+        else {
             return;
         };
+        if self.bounds.concurrency < 2 {
+            return;
+        }
         let span = (newest - oldest).max(MIN_SPAN);
         let floor = match lo {
             Edge::At(at) => Some(at),
@@ -437,26 +510,26 @@ impl<R: Paginated> Walker<R> {
             }
         };
         let mut edges = Vec::new();
-        let mut at = whole_second(oldest - piece);
+        let mut at = oldest.checked_sub_signed(piece).map(whole_second);
         for _ in 0..count {
-            if floor.is_some_and(|floor| at <= floor) {
+            let Some(edge) = at.filter(|edge| floor.is_none_or(|floor| *edge > floor)) else {
                 break;
-            }
-            edges.push(at);
-            at = whole_second(at - piece);
+            };
+            edges.push(edge);
+            at = edge.checked_sub_signed(piece).map(whole_second);
         }
         let Some(&first) = edges.first() else {
             return;
         };
-        if let Part::Slice(slice) = &mut self.parts[index].part {
+        if let Part::Chain(slice) = &mut self.parts[index].part {
             slice.lo = Edge::At(first);
         }
         let mut pieces = Vec::with_capacity(edges.len());
         for (n, hi) in edges.iter().enumerate() {
             let piece_lo = edges.get(n + 1).map_or(lo, |&at| Edge::At(at));
             let id = self.fresh_id();
-            let slice = Slice::new(piece_lo, Edge::At(*hi), self.own);
-            pieces.push(Unit::new(id, Part::Slice(slice)));
+            let slice = Slice::new(piece_lo, Edge::At(*hi), self.own, true);
+            pieces.push(Unit::new(id, Part::Chain(slice)));
         }
         for (n, unit) in pieces.into_iter().enumerate() {
             self.parts.insert(index + 1 + n, unit);
@@ -464,7 +537,7 @@ impl<R: Paginated> Walker<R> {
     }
 
     /// The next page in order, if it has come.
-    fn next_ready(&mut self) -> Option<Result<Page<R::Item>, Error>> {
+    fn next_ready(&mut self) -> Option<Result<Page<S::Item>, Error>> {
         loop {
             let front = self.parts.front_mut()?;
             let Some(ready) = front.ready.pop_front() else {
@@ -479,11 +552,7 @@ impl<R: Paginated> Walker<R> {
                 Ok(ready) => ready,
                 Err(error) => return Some(Err(error)),
             };
-            let number = match front.part {
-                Part::Number(page) => Some(page),
-                Part::Slice(_) => None,
-            };
-            if let Some(page) = number
+            if let Part::Number(page) = front.part
                 && let Err(problem) = self.follow_number(page, &ready)
             {
                 return Some(Err(self.paging(problem)));
@@ -497,69 +566,75 @@ impl<R: Paginated> Walker<R> {
 
     /// Checks page `page` of a page-number list in order, as a sequential walk would, and
     /// makes the next part the page it points at.
-    fn follow_number(&mut self, page: i64, ready: &Ready<R::Item>) -> Result<(), PagingError> {
-        if page == 0 {
-            self.total = ready.total;
-        } else if let Some(problem) = changed(page, self.total, ready.total) {
-            return Err(problem);
-        }
-        self.previous_keys = duplicate_free::<R>(&ready.items, &self.previous_keys)?;
-        let next = match ready.next {
-            Next::Page(next) => next,
-            _ => None,
-        };
+    fn follow_number(&mut self, page: i64, ready: &Ready<S::Item>) -> Result<(), PagingError> {
+        self.previous_keys = distinct(&ready.keys, &self.previous_keys)?;
         let reached = self
             .bounds
             .max_items
             .is_some_and(|max| self.yielded_items + ready.items.len() >= max);
-        let Some(next) = next.filter(|_| !ready.items.is_empty() && !reached) else {
+        let number_page = NumberPage {
+            page,
+            items: ready.items.len(),
+            total: ready.total,
+            next: match ready.next {
+                Next::Page(next) => next,
+                _ => None,
+            },
+        };
+        let next = match self.numbered.follow(number_page, self.limit) {
+            Ok(next) => next.filter(|_| !reached),
+            // The page is checked before it is yielded, and the problem is the walk's next
+            // answer, so that what came before it is not lost.
+            Err(PagingError::ListChanged { page, was, now }) => {
+                return Err(PagingError::ListChanged { page, was, now });
+            }
+            Err(problem) => {
+                self.deferred = Some(problem);
+                return Ok(());
+            }
+        };
+        let Some(next) = next else {
             // The end: the pages planned after it are not wanted.
             self.parts.truncate(1);
+            self.plan = None;
             return Ok(());
         };
-        if (ready.items.len() as i64) < self.limit {
-            self.deferred = Some(PagingError::ShortPage {
-                page,
-                items: ready.items.len(),
-                limit: self.limit,
-            });
-        } else if next <= page {
-            self.deferred = Some(PagingError::PageWentBackwards {
-                from: page,
-                to: next,
-            });
-        } else if self.yielded_pages + 1 >= self.bounds.max_pages {
+        if self.yielded_pages + 1 >= self.bounds.max_pages {
             let pages = self.bounds.max_pages;
             self.deferred = Some(PagingError::PageLimit { pages });
-        } else {
-            // Pages the list skipped over are not wanted; the one it points at comes next.
-            while self
-                .parts
-                .get(1)
-                .is_some_and(|unit| matches!(unit.part, Part::Number(p) if p < next))
-            {
-                self.parts.remove(1);
-            }
-            let planned = self
-                .parts
-                .get(1)
-                .is_some_and(|unit| matches!(unit.part, Part::Number(p) if p == next));
-            if !planned {
-                let id = self.fresh_id();
-                self.parts.insert(1, Unit::new(id, Part::Number(next)));
-            }
+            return Ok(());
+        }
+        // Pages the list skipped over are not wanted; the one it points at comes next.
+        while self
+            .parts
+            .get(1)
+            .is_some_and(|unit| matches!(unit.part, Part::Number(p) if p < next))
+        {
+            self.parts.remove(1);
+        }
+        if let Some(plan) = self.plan.as_mut() {
+            plan.next = plan.next.max(next + 1);
+        }
+        let planned = self
+            .parts
+            .get(1)
+            .is_some_and(|unit| matches!(unit.part, Part::Number(p) if p == next));
+        if !planned {
+            let id = self.fresh_id();
+            self.parts.insert(1, Unit::new(id, Part::Number(next)));
         }
         Ok(())
     }
 
     /// The page to yield, cut to the items still wanted; `None` for an empty page after the
     /// first.
-    fn yield_page(&mut self, ready: Ready<R::Item>) -> Option<Result<Page<R::Item>, Error>> {
+    fn yield_page(&mut self, ready: Ready<S::Item>) -> Option<Result<Page<S::Item>, Error>> {
         let mut items = ready.items;
         if let Some(max) = self.bounds.max_items {
             items.truncate(max - self.yielded_items);
             if self.yielded_items + items.len() >= max {
                 self.parts.clear();
+                self.plan = None;
                 self.in_flight = FuturesUnordered::new();
             }
         }
@@ -575,107 +650,71 @@ impl<R: Paginated> Walker<R> {
             meta: ready.meta,
         }))
     }
-}
 
-impl<R: Paginated> Walker<R> {
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<R::Item>, Error>>> {
-        let this = self;
-        if this.done {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<S::Item>, Error>>> {
+        if self.done {
             return Poll::Ready(None);
         }
-        if this.yielded_pages > 0 {
-            this.opened = true;
+        if self.yielded_pages > 0 {
+            self.opened = true;
         }
         loop {
-            if let Some(problem) = this.deferred.take() {
-                let error = this.paging(problem);
-                return this.ends(error);
+            if let Some(problem) = self.deferred.take() {
+                let error = self.paging(problem);
+                return self.ends(error);
             }
-            this.schedule();
-            if let Poll::Ready(Some((id, fetched))) = this.in_flight.poll_next_unpin(cx) {
-                this.arrive(id, fetched);
+            self.schedule();
+            if let Poll::Ready(Some((id, fetched))) = self.in_flight.poll_next_unpin(cx) {
+                self.arrive(id, fetched);
                 continue;
             }
-            let (parts, buffered) = (this.parts.len(), this.buffered);
-            match this.next_ready() {
+            let (parts, buffered) = (self.parts.len(), self.buffered);
+            match self.next_ready() {
                 Some(Ok(page)) => return Poll::Ready(Some(Ok(page))),
-                Some(Err(error)) => return this.ends(error),
+                Some(Err(error)) => return self.ends(error),
                 None => {}
             }
-            if this.parts.is_empty() {
-                this.finish();
+            if self.parts.is_empty() && self.plan.is_none() {
+                self.finish();
                 return Poll::Ready(None);
             }
             // A part ended or an empty page was passed over: the part now being yielded may
             // start the fetch that the window held back before.
-            if (this.parts.len(), this.buffered) != (parts, buffered) {
+            if (self.parts.len(), self.buffered) != (parts, buffered) {
                 continue;
             }
             // The part being yielded needs a page the page bound does not allow.
-            if this.in_flight.is_empty() && this.issued >= this.bounds.max_pages {
-                let pages = this.bounds.max_pages;
-                let error = this.paging(PagingError::PageLimit { pages });
-                return this.ends(error);
+            if self.in_flight.is_empty() && self.issued >= self.bounds.max_pages {
+                let pages = self.bounds.max_pages;
+                let error = self.paging(PagingError::PageLimit { pages });
+                return self.ends(error);
             }
             return Poll::Pending;
         }
     }
 }
 
-/// Decodes a page in the fetch's own task, so that pages decode side by side.
-fn decode<R: Paginated>(raw: super::walk::RawPage) -> Result<Fetched<R::Item>, Error> {
-    let last_cursor = match R::STYLE {
-        PageStyle::Cursor => raw.items.last().and_then(|item| raw_cursor(item)),
-        _ => None,
-    };
-    let meta = raw.meta;
-    let items = raw
-        .items
-        .into_iter()
-        .map(|item| Received::<R::Item>::decode(item).map(|item| item.with_meta(meta.clone())))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|source| Error::Decode {
-            operation: R::OPERATION.into(),
-            status: raw.status,
-            source,
-        })?;
-    let times = if R::SLICED {
-        items.iter().map(|item| R::time(item)).collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Fetched {
-        items,
-        times,
-        next: raw.next,
-        total: raw.total,
-        last_cursor,
-        meta,
-    })
-}
-
 struct SliceOutcome<T> {
-    page: Result<Ready<T>, Error>,
+    /// The chain's own items of the page; `None` if the page itself is refused.
+    page: Option<Ready<T>>,
+    /// Why the chain cannot go on after it.
+    problem: Option<PagingError>,
     ended: bool,
     /// The newest and oldest times of the page, when the slice goes on and may be cut.
     cut_from: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// Keeps the items of a slice's page that are the slice's own, and finds where it goes next.
-fn take_slice_page<R: Paginated>(
-    slice: &mut Slice,
-    fetched: Fetched<R::Item>,
-) -> SliceOutcome<R::Item> {
-    let failed = |problem| SliceOutcome {
-        page: Err(Error::Paging {
-            operation: R::OPERATION.into(),
-            problem,
-        }),
+/// Keeps the items of a chain's page that are the chain's own, and finds where it goes next.
+fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T> {
+    let refused = |problem| SliceOutcome {
+        page: None,
+        problem: Some(problem),
         ended: true,
         cut_from: None,
     };
     let Fetched {
         items,
+        keys,
         times,
         next,
         last_cursor,
@@ -683,57 +722,62 @@ fn take_slice_page<R: Paginated>(
         ..
     } = fetched;
     let mut known = Vec::with_capacity(times.len());
-    for (item, time) in items.iter().zip(&times) {
-        match time {
-            Some(time) => known.push(*time),
-            None => return failed(PagingError::MissingTime { id: R::key(item) }),
+    if slice.timed {
+        for (key, time) in keys.iter().zip(&times) {
+            match time {
+                Some(time) => known.push(*time),
+                None => return refused(PagingError::MissingTime { id: key.clone() }),
+            }
         }
     }
-    match duplicate_free::<R>(&items, &slice.previous_keys) {
-        Ok(keys) => slice.previous_keys = keys,
-        Err(problem) => return failed(problem),
+    match distinct(&keys, &slice.previous_keys) {
+        Ok(seen) => slice.previous_keys = seen,
+        Err(problem) => return refused(problem),
     }
     let mut ended = items.is_empty();
     let mut kept = Vec::with_capacity(items.len());
-    for (item, time) in items.into_iter().zip(&known) {
-        if slice.is_past(*time) {
-            // Newest first: every item after this one is older still.
-            ended = true;
-            break;
+    for (n, item) in items.into_iter().enumerate() {
+        if let Some(time) = known.get(n) {
+            if slice.is_past(*time) {
+                // Newest first: every item after this one is older still.
+                ended = true;
+                break;
+            }
+            if !slice.holds(*time) {
+                continue;
+            }
         }
-        if slice.holds(*time) {
-            kept.push(item);
-        }
+        kept.push(item);
     }
-    let mut cut_from = None;
+    let (mut cut_from, mut problem) = (None, None);
     if !ended {
         match next {
-            Next::More(true) => {
-                let Some(cursor) = last_cursor else {
-                    return failed(PagingError::MissingCursor);
-                };
-                if !slice.followed.insert(cursor.clone()) {
-                    return failed(PagingError::RepeatedCursor { cursor });
+            Next::More(true) => match slice.chain.follow(last_cursor) {
+                Ok(cursor) => {
+                    slice.cursor = Some(cursor);
+                    if let (Some(&newest), Some(&oldest)) = (known.first(), known.last()) {
+                        let newest = match slice.hi {
+                            Edge::At(hi) => newest.min(hi),
+                            Edge::Own => newest,
+                        };
+                        cut_from = Some((newest, oldest));
+                    }
                 }
-                slice.cursor = Some(cursor);
-                if let (Some(&newest), Some(&oldest)) = (known.first(), known.last()) {
-                    let newest = match slice.hi {
-                        Edge::At(hi) => newest.min(hi),
-                        Edge::Own => newest,
-                    };
-                    cut_from = Some((newest, oldest));
-                }
-            }
+                // The page is whole; only the way on from it is refused.
+                Err(refusal) => (problem, ended) = (Some(refusal), true),
+            },
             _ => ended = true,
         }
     }
     SliceOutcome {
-        page: Ok(Ready {
+        page: Some(Ready {
             items: kept,
+            keys: Vec::new(),
             meta,
             next,
             total: None,
         }),
+        problem,
         ended,
         cut_from,
     }
@@ -767,11 +811,11 @@ mod tests {
             ),
         ];
         for (lo, hi, (start, end)) in cases {
-            let slice = Slice::new(lo, hi, own);
+            let slice = Slice::new(lo, hi, own, true);
             assert_eq!(slice.query, TimeRange::new(start, end), "{lo:?}..{hi:?}");
         }
         // (time, held by [0, 10), past it)
-        let slice = Slice::new(Edge::At(at(0)), Edge::At(at(10)), own);
+        let slice = Slice::new(Edge::At(at(0)), Edge::At(at(10)), own, true);
         let times = [
             (at(10), false, false),
             (at(9), true, false),

@@ -1,0 +1,222 @@
+//! What a walk reads: a list named by its generated request, or a raw `GET` whose answer says
+//! how it pages, and how one page of it is fetched and decoded.
+
+use std::{future::Future, sync::Arc};
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use url::Url;
+
+use currents_api::operations::{
+    Next, PageStyle, Paginated, Position, TimeRange, raw_cursor, raw_total,
+};
+
+use crate::{Client, Endpoint, Error, Received, ResponseMeta, transport::Call};
+
+/// Where a page starts, and the time range it is asked for (a time slice's own).
+#[derive(Debug, Clone)]
+pub(super) struct At {
+    pub(super) position: Position,
+    pub(super) range: Option<TimeRange>,
+}
+
+/// A page that came, decoded in the fetch's own task so that pages decode side by side.
+pub(super) struct Fetched<T> {
+    pub(super) items: Vec<Received<T>>,
+    /// Each item's key (the spec's `x-item-key`), to notice one that comes twice.
+    pub(super) keys: Vec<Option<String>>,
+    /// Each item's time, for a time-sliced list.
+    pub(super) times: Vec<Option<DateTime<Utc>>>,
+    pub(super) next: Next,
+    /// A page-number list's `total`, if it says it.
+    pub(super) total: Option<u64>,
+    pub(super) last_cursor: Option<String>,
+    pub(super) meta: Arc<ResponseMeta>,
+}
+
+/// A list a walk can read.
+pub(super) trait Source: Send + 'static {
+    type Item: Send + 'static;
+
+    /// The operation (or route) that errors name.
+    fn operation(&self) -> Endpoint;
+
+    /// The page size every page is asked for, if the walk sets it.
+    fn limit(&self) -> Option<i64>;
+
+    /// Whether the list can be cut into time slices ([`Paginated::SLICED`]).
+    fn sliced(&self) -> bool;
+
+    /// The range the request asks for itself.
+    fn range(&self) -> TimeRange;
+
+    /// Fetches and decodes the page `at` says, with the client's retries and limits.
+    fn fetch(
+        &self,
+        at: At,
+    ) -> impl Future<Output = Result<Fetched<Self::Item>, Error>> + Send + 'static;
+}
+
+/// A list operation of the spec, by its generated request.
+pub(super) struct Typed<R> {
+    pub(super) client: Client,
+    pub(super) request: R,
+    pub(super) limit: i64,
+}
+
+impl<R: Paginated> Source for Typed<R> {
+    type Item = R::Item;
+
+    fn operation(&self) -> Endpoint {
+        R::OPERATION.into()
+    }
+
+    fn limit(&self) -> Option<i64> {
+        Some(self.limit)
+    }
+
+    fn sliced(&self) -> bool {
+        R::SLICED
+    }
+
+    fn range(&self) -> TimeRange {
+        self.request.range()
+    }
+
+    fn fetch(
+        &self,
+        at: At,
+    ) -> impl Future<Output = Result<Fetched<R::Item>, Error>> + Send + 'static {
+        let mut request = self.request.clone();
+        request.set_page(&at.position, self.limit);
+        if let Some(range) = at.range {
+            request.set_range(range);
+        }
+        let client = self.client.clone();
+        async move {
+            let reply = client.execute(&request).await?;
+            if !reply.status.is_success() {
+                return Err(reply.into_error());
+            }
+            let status = reply.status.as_u16();
+            let decode_error = |source| Error::Decode {
+                operation: R::OPERATION.into(),
+                status,
+                source,
+            };
+            let (raws, next) = R::split(&reply.body).map_err(decode_error)?;
+            let total = raw_total(&reply.body);
+            let meta = Arc::new(reply.meta());
+            let time = R::SLICED.then_some(R::time as fn(&R::Item) -> Option<DateTime<Utc>>);
+            decode(raws, next, total, meta, R::key, time).map_err(decode_error)
+        }
+    }
+}
+
+/// Decodes a page's items, with their keys and, for a time-sliced list, their times.
+fn decode<T: DeserializeOwned>(
+    raws: Vec<Box<RawValue>>,
+    next: Next,
+    total: Option<u64>,
+    meta: Arc<ResponseMeta>,
+    key: impl Fn(&T) -> Option<String>,
+    time: Option<fn(&T) -> Option<DateTime<Utc>>>,
+) -> Result<Fetched<T>, serde_json::Error> {
+    let last_cursor = raws.last().and_then(|item| raw_cursor(item));
+    let items = raws
+        .into_iter()
+        .map(|raw| Received::<T>::decode(raw).map(|item| item.with_meta(meta.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let keys = items.iter().map(|item| key(item)).collect();
+    let times = match time {
+        Some(time) => items.iter().map(|item| time(item)).collect(),
+        None => Vec::new(),
+    };
+    Ok(Fetched {
+        items,
+        keys,
+        times,
+        next,
+        total,
+        last_cursor,
+        meta,
+    })
+}
+
+/// A `GET` of a route, whose answer's envelope says how it pages ([`PageStyle::of_answer`]);
+/// the position of each page goes in the query parameter the spec's lists name for it.
+pub(crate) struct Raw {
+    pub(crate) client: Client,
+    pub(crate) operation: Endpoint,
+    pub(crate) url: Url,
+}
+
+impl Source for Raw {
+    type Item = serde_json::Value;
+
+    fn operation(&self) -> Endpoint {
+        self.operation.clone()
+    }
+
+    fn limit(&self) -> Option<i64> {
+        None
+    }
+
+    fn sliced(&self) -> bool {
+        false
+    }
+
+    fn range(&self) -> TimeRange {
+        TimeRange::default()
+    }
+
+    fn fetch(
+        &self,
+        at: At,
+    ) -> impl Future<Output = Result<Fetched<Self::Item>, Error>> + Send + 'static {
+        let (style, value) = match at.position {
+            Position::After(cursor) => (Some(PageStyle::Cursor), cursor),
+            Position::Page(page) => (Some(PageStyle::Number), page.to_string()),
+            _ => (None, String::new()),
+        };
+        let mut url = self.url.clone();
+        if let Some(name) = style.and_then(PageStyle::position_parameter) {
+            // The walk's position replaces one the caller gave.
+            let kept = url
+                .query_pairs()
+                .into_owned()
+                .filter(|(key, _)| key != name)
+                .collect::<Vec<_>>();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair(name, &value);
+        }
+        let call = Call {
+            operation: self.operation.clone(),
+            method: reqwest::Method::GET,
+            url,
+            body: None,
+        };
+        let client = self.client.clone();
+        async move {
+            let reply = client.send(call).await?;
+            if !reply.status.is_success() {
+                return Err(reply.into_error());
+            }
+            let status = reply.status.as_u16();
+            let decode_error = |source| Error::Decode {
+                operation: reply.operation.clone(),
+                status,
+                source,
+            };
+            // Not a list of any style: the error is why it is not even a list answered whole.
+            let style = PageStyle::of_answer(&reply.body).unwrap_or(PageStyle::Whole);
+            let (raws, next) = style.split(&reply.body).map_err(decode_error)?;
+            let total = raw_total(&reply.body);
+            let meta = Arc::new(reply.meta());
+            decode(raws, next, total, meta, |_| None, None).map_err(decode_error)
+        }
+    }
+}
