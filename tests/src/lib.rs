@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+pub mod hostile;
+
 /// The workspace README: its Rust examples are compiled and run as this crate's doc tests.
 #[doc = include_str!("../../README.md")]
 mod readme {}

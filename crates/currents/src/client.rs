@@ -198,6 +198,13 @@ impl Client {
         view
     }
 
+    /// What the limits this client shares with its clones hold now: free in-flight places,
+    /// retry tokens, and whether a throttle's cooldown is on. A service can export these as
+    /// metrics; a client that is idle has every place free and no cooldown.
+    pub fn limits_status(&self) -> crate::LimitsStatus {
+        self.inner.limits.status()
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }

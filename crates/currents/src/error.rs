@@ -352,6 +352,15 @@ pub enum PagingError {
         /// The item's id, if it has one.
         id: Option<String>,
     },
+    /// A list walked in time slices answered an item outside the time range it was asked
+    /// for: it does not select by that range, so cutting it by time would read it again and
+    /// again.
+    OutOfRange {
+        /// The item's id, if it has one.
+        id: Option<String>,
+        /// The item's time.
+        time: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl fmt::Display for PagingError {
@@ -382,6 +391,12 @@ impl fmt::Display for PagingError {
                 write!(f, "item '{}' has no time", id.escape_debug())
             }
             PagingError::MissingTime { id: None } => f.write_str("an item has no time"),
+            PagingError::OutOfRange { id, time } => write!(
+                f,
+                "item '{}' of {} is outside the time range asked for",
+                id.as_deref().unwrap_or_default().escape_debug(),
+                time.to_rfc3339()
+            ),
         }
     }
 }

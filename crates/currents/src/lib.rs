@@ -40,7 +40,7 @@ pub use input::{
     Tag, TestSignature,
 };
 pub use jira::Jira;
-pub use limits::{DEFAULT_MAX_IN_FLIGHT, RetryBudget};
+pub use limits::{DEFAULT_MAX_IN_FLIGHT, LimitsStatus, RetryBudget};
 pub use pages::{DEFAULT_CONCURRENCY, DEFAULT_MAX_PAGES, Items, Page, Pages};
 pub use projects::Projects;
 pub use query::Query;

@@ -95,6 +95,19 @@ impl RetryBudget {
     }
 }
 
+/// What a client's shared limits hold at one moment, for a service's metrics or health check:
+/// [`Client::limits_status`](crate::Client::limits_status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LimitsStatus {
+    /// The in-flight places free now, of [`Config::max_in_flight`](crate::Config::max_in_flight).
+    pub free_places: usize,
+    /// The tokens left in the retry budget.
+    pub retry_tokens: u32,
+    /// Whether a throttle's cooldown holds attempts back, or its probe is still out.
+    pub cooling_down: bool,
+}
+
 /// The kind of failure a retry follows, which decides its cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RetryCost {
@@ -212,9 +225,21 @@ impl Limits {
     }
 
     /// The tokens left in the budget.
-    #[cfg(test)]
     pub(crate) fn tokens(&self) -> u32 {
         self.tokens.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn status(&self) -> LimitsStatus {
+        let cooling_down = match *self.cooldown() {
+            Cooldown::Open => false,
+            Cooldown::Until(until) => until > Instant::now(),
+            Cooldown::Probing => true,
+        };
+        LimitsStatus {
+            free_places: self.in_flight.available_permits(),
+            retry_tokens: self.tokens(),
+            cooling_down,
+        }
     }
 
     fn cooldown(&self) -> std::sync::MutexGuard<'_, Cooldown> {

@@ -244,10 +244,9 @@ impl Client {
             .retry(
                 |attempt| {
                     if attempt > 1 {
-                        spending.sent();
                         span.record("http.request.resend_count", attempt - 1);
                     }
-                    self.attempt(call, attempt)
+                    self.attempt(call, attempt, &spending)
                 },
                 |outcome| match outcome {
                     Ok((status, headers, _)) if is_retryable_status(&call.method, *status) => {
@@ -294,8 +293,11 @@ impl Client {
 
     /// One attempt, once the client's limits admit it: the hooks' headers and ours, then the
     /// status, the headers and the whole (capped) body.
-    async fn attempt(&self, call: &Call, number: u32) -> AttemptResult {
+    async fn attempt(&self, call: &Call, number: u32, spending: &Spending<'_>) -> AttemptResult {
         let admission = self.limits().admit().await;
+        // A retry counts as spent once it is admitted: one dropped while it waits for the
+        // cooldown or a place gives its tokens back.
+        spending.sent();
         let info = AttemptInfo {
             operation: &call.operation,
             method: &call.method,

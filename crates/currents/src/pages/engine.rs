@@ -162,6 +162,13 @@ impl Slice {
         below_hi && !self.is_past(at)
     }
 
+    /// Whether `at` is within the range the slice asks for; a server that answers an item
+    /// outside it does not select by the range.
+    fn asked_for(&self, at: DateTime<Utc>) -> bool {
+        self.query.start.is_none_or(|start| at >= start)
+            && self.query.end.is_none_or(|end| at <= end)
+    }
+
     fn is_past(&self, at: DateTime<Utc>) -> bool {
         matches!(self.lo, Edge::At(lo) if at < lo)
     }
@@ -725,7 +732,13 @@ fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T>
     if slice.timed {
         for (key, time) in keys.iter().zip(&times) {
             match time {
-                Some(time) => known.push(*time),
+                Some(time) if slice.asked_for(*time) => known.push(*time),
+                Some(time) => {
+                    return refused(PagingError::OutOfRange {
+                        id: key.clone(),
+                        time: *time,
+                    });
+                }
                 None => return refused(PagingError::MissingTime { id: key.clone() }),
             }
         }

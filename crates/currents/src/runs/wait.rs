@@ -5,7 +5,7 @@ use std::time::Duration;
 use currents_api::types::{Run, RunCompletionState};
 use tokio::time::{Instant, sleep, timeout_at};
 
-use crate::{Error, Received, RunId, runs::Runs};
+use crate::{Error, Received, RunId, limits::later, runs::Runs};
 
 /// How `wait_for` polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,8 @@ impl Runs<'_> {
         mut on_poll: impl FnMut(&Run),
     ) -> Result<Received<Run>, Error> {
         let started = Instant::now();
-        let deadline = started + options.timeout;
+        // Saturating, like every sum of an `Instant` and a caller's duration here.
+        let deadline = later(started, options.timeout);
         let max_interval = options.poll.saturating_mul(4);
         let mut interval = options.poll;
         let mut last_status = None;
@@ -84,12 +85,12 @@ impl Runs<'_> {
             }
             last_status = Some(run.status.clone());
             tracing::debug!(run_id = run_id.as_str(), status = %run.status, "run not finished; polling again");
-            if Instant::now() + interval >= deadline {
+            if later(Instant::now(), interval) >= deadline {
                 sleep(deadline.saturating_duration_since(Instant::now())).await;
                 return Err(timed_out(last_status));
             }
             sleep(interval).await;
-            interval = interval.mul_f64(1.5).min(max_interval);
+            interval = interval.saturating_add(interval / 2).min(max_interval);
         }
     }
 }
