@@ -574,7 +574,6 @@ impl<S: Source> Walker<S> {
     /// Checks page `page` of a page-number list in order, as a sequential walk would, and
     /// makes the next part the page it points at.
     fn follow_number(&mut self, page: i64, ready: &Ready<S::Item>) -> Result<(), PagingError> {
-        self.previous_keys = distinct(&ready.keys, &self.previous_keys)?;
         let reached = self
             .bounds
             .max_items
@@ -588,13 +587,16 @@ impl<S: Source> Walker<S> {
                 _ => None,
             },
         };
-        let next = match self.numbered.follow(number_page, self.limit) {
+        // A list that changed explains an item that comes again, so it is told first.
+        let followed = self.numbered.follow(number_page, self.limit);
+        if let Err(changed @ PagingError::ListChanged { .. }) = followed {
+            return Err(changed);
+        }
+        self.previous_keys = distinct(&ready.keys, &self.previous_keys)?;
+        let next = match followed {
             Ok(next) => next.filter(|_| !reached),
-            // The page is checked before it is yielded, and the problem is the walk's next
-            // answer, so that what came before it is not lost.
-            Err(PagingError::ListChanged { page, was, now }) => {
-                return Err(PagingError::ListChanged { page, was, now });
-            }
+            // The page is whole; the problem is the walk's next answer, so that what came
+            // before it is not lost.
             Err(problem) => {
                 self.deferred = Some(problem);
                 return Ok(());
