@@ -294,6 +294,48 @@ async fn a_receiver_gets_the_run_start_and_finish_of_a_reset_run() {
     assert_eq!(statuses, [Ok(200), Ok(200)]);
 }
 
+/// A receiver that redirects is answered as it is: the fake sends the hook's headers (which
+/// may hold the receiver's secret) nowhere else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_s_redirect_is_not_followed() {
+    use integration_tests::hostile::{Answer, Hostile};
+
+    let elsewhere = Hostile::start(|_, _| Answer::json("{}")).await;
+    let target = format!("{}/steal", elsewhere.origin());
+    let receiver =
+        Hostile::start(move |_, _| Answer::status(307, vec![("location", target.clone())])).await;
+    let fake = fake();
+    let client = client(&fake);
+    client
+        .webhooks()
+        .create(
+            &project(),
+            hook_request(&format!("{}/hook", receiver.origin())),
+        )
+        .await
+        .expect("created");
+    let report = client
+        .runs()
+        .reset_failed(&run_id("failed"), Default::default())
+        .await
+        .expect("reset");
+    assert!(report.is_success(), "{report:?}");
+    for _ in 0..250 {
+        if !fake.deliveries().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let outcomes = fake
+        .deliveries()
+        .into_iter()
+        .map(|(_, outcome)| outcome)
+        .collect::<Vec<_>>();
+    assert_eq!(outcomes, [Ok(307)]);
+    assert_eq!(receiver.count(), 1);
+    assert_eq!(elsewhere.count(), 0, "the delivery followed the redirect");
+}
+
 #[tokio::test]
 async fn the_errors_explorer_over_90_days_counts_every_failed_test() {
     let fake = fake();

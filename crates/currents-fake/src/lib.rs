@@ -32,6 +32,8 @@ pub use outage::Outage;
 pub use paging::PageFault;
 pub use requests::{MAX_REQUEST_BODY, RecordedRequest};
 pub use respond::{ApiError, UNCOMPRESSED_LIMIT};
-pub use server::{DEFAULT_API_KEY, DEFAULT_BIND, FakeServer, FakeServerBuilder, serve};
+pub use server::{
+    DEFAULT_API_KEY, DEFAULT_BIND, FakeServer, FakeServerBuilder, HEADER_READ_TIMEOUT, serve,
+};
 pub use store::{FakeRun, GithubRun};
 pub use webhooks::Delivery;

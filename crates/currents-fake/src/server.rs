@@ -4,6 +4,7 @@ use std::{
     net::{SocketAddr, TcpListener},
     sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError},
     thread,
+    time::Duration,
 };
 
 use currents_api::types::{
@@ -12,6 +13,10 @@ use currents_api::types::{
 use serde_json::{Value, json};
 
 use crate::schema::spec_as_json_schema;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
@@ -238,13 +243,20 @@ pub async fn serve(
     faults
         .into_iter()
         .for_each(|(operation, fault)| app.faults().push(operation, fault));
-    serve_app(listener, app, shutdown).await
+    serve_app(listener, app, shutdown, HEADER_READ_TIMEOUT).await
 }
+
+/// How long a connection may take to send a request's headers, counted from when it opens or
+/// its last answer was sent, before the fake closes it. A client that connects and sends
+/// nothing, or sends its headers a byte at a time, holds a connection no longer than this,
+/// and the fake answers everyone else meanwhile.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 async fn serve_app(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    header_read_timeout: Duration,
 ) -> std::io::Result<()> {
     let queued = app
         .0
@@ -262,9 +274,33 @@ async fn serve_app(
                 .push((delivery, outcome));
         }));
     }
-    axum::serve(listener, routes::router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let router = routes::router(app);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: the connections there are close in time.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            TowerToHyperService::new(router.clone()),
+        );
+        tokio::spawn(async move {
+            // A client that went away, or one closed for sending its headers too slowly.
+            let _ = connection.await;
+        });
+    }
 }
 
 /// A running fake Currents API on an ephemeral loopback port.
@@ -288,9 +324,17 @@ pub struct FakeServerBuilder {
     projects: Vec<Project>,
     actions: Vec<(String, Action)>,
     forget_requests: bool,
+    header_read_timeout: Option<Duration>,
 }
 
 impl FakeServerBuilder {
+    /// How long a connection may take to send a request's headers before it is closed;
+    /// [`HEADER_READ_TIMEOUT`] by default.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = Some(timeout);
+        self
+    }
+
     /// Projects to serve besides those the runs name (a project with no runs yet, say, or a
     /// project's own name).
     pub fn projects(mut self, projects: impl IntoIterator<Item = Project>) -> Self {
@@ -356,6 +400,7 @@ impl FakeServerBuilder {
         }
         let (shutdown, stopped) = oneshot::channel::<()>();
         let served = app.clone();
+        let header_read_timeout = self.header_read_timeout.unwrap_or(HEADER_READ_TIMEOUT);
         let thread = thread::Builder::new()
             .name(format!("currents-fake-{}", addr.port()))
             .spawn(move || {
@@ -370,8 +415,8 @@ impl FakeServerBuilder {
                     let stop = async move {
                         let _ = stopped.await;
                     };
-                    // Serving only ends on shutdown; an accept error is retried inside axum.
-                    let _ = serve_app(listener, served, stop).await;
+                    // Serving only ends on shutdown; an accept error is retried.
+                    let _ = serve_app(listener, served, stop, header_read_timeout).await;
                 });
             })
             .expect("spawn the fake's thread");

@@ -288,6 +288,12 @@ pub(crate) async fn deliver(
         .timeout(std::time::Duration::from_secs(10))
         // A loopback receiver must not be reached through a proxy of the environment.
         .no_proxy()
+        // A receiver's redirect would carry the hook's headers, which may hold its secret,
+        // wherever it points: it is the answer, not followed.
+        .redirect(reqwest::redirect::Policy::none())
+        // A name is checked again where it is resolved, at each delivery: one that resolved
+        // to loopback when the hook was created may not any more.
+        .dns_resolver(std::sync::Arc::new(LoopbackOnly))
         .build()
         .expect("a client without TLS builds");
     while let Some(delivery) = outbox.recv().await {
@@ -300,6 +306,28 @@ pub(crate) async fn deliver(
             Err(error) => Err(error.to_string()),
         };
         delivered(delivery, outcome);
+    }
+}
+
+/// Resolves a receiver's host name to its loopback addresses only, and refuses one that has
+/// none. (An IP address in the URL is not resolved: it was checked when the hook was made.)
+#[derive(Debug)]
+struct LoopbackOnly;
+
+impl reqwest::dns::Resolve for LoopbackOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let loopback = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|address| address.ip().is_loopback())
+                .collect::<Vec<_>>();
+            if loopback.is_empty() {
+                return Err(format!("{host} does not resolve to a loopback address").into());
+            }
+            let addresses: reqwest::dns::Addrs = Box::new(loopback.into_iter());
+            Ok(addresses)
+        })
     }
 }
 

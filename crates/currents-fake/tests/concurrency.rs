@@ -124,3 +124,71 @@ async fn concurrent_cancels_and_resets_leave_consistent_state() {
         cancels.len()
     );
 }
+
+/// 500 connections that send nothing, and one that sends its headers a byte at a time, are
+/// closed after the header-read timeout; meanwhile the fake answers a real request at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_slow_connections_are_closed_while_others_are_answered() {
+    use std::time::{Duration, Instant};
+
+    use tokio::{
+        io::{AsyncReadExt as _, AsyncWriteExt as _},
+        net::TcpStream,
+    };
+
+    const IDLE: usize = 500;
+    const TIMEOUT: Duration = Duration::from_secs(1);
+    let fake = currents_fake::FakeServer::builder()
+        .header_read_timeout(TIMEOUT)
+        .start();
+    let http = reqwest::Client::new();
+    let projects = || {
+        http.get(format!("{}/projects", fake.base_url()))
+            .bearer_auth(fake.api_key())
+            .send()
+    };
+    // The first answer builds the fake's schema checks; the timed one is the second.
+    projects().await.expect("a first answer");
+    let opened = Instant::now();
+    let mut idle = Vec::with_capacity(IDLE);
+    for _ in 0..IDLE {
+        idle.push(TcpStream::connect(fake.addr()).await.expect("connect"));
+    }
+    let mut slow = TcpStream::connect(fake.addr()).await.expect("connect");
+    let slowloris = tokio::spawn(async move {
+        for byte in b"GET /v1/projects HTTP/1.1\r\nhost: x\r\n"
+            .iter()
+            .cycle()
+            .take(200)
+        {
+            if slow.write_all(&[*byte]).await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    });
+    let asked = Instant::now();
+    let answer = projects()
+        .await
+        .expect("an answer while the idle connections are held");
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(
+        asked.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        asked.elapsed()
+    );
+    for (n, mut stream) in idle.into_iter().enumerate() {
+        let mut byte = [0; 1];
+        let read = tokio::time::timeout(TIMEOUT * 3, stream.read(&mut byte)).await;
+        assert!(
+            matches!(read, Ok(Ok(0) | Err(_))),
+            "connection {n} is still open after {:?}",
+            opened.elapsed()
+        );
+    }
+    assert!(
+        slowloris.await.expect("the slow writer"),
+        "a connection sending its headers a byte at a time was kept"
+    );
+}
