@@ -563,3 +563,35 @@ fn api_refuses_a_url_or_a_dot_segment_and_sends_nothing() {
         fake.requests()
     );
 }
+
+/// `--limit 0` prints nothing and sends no list request, for every list and concurrency.
+#[test]
+fn limit_zero_ends_at_once_for_every_list_and_concurrency() {
+    let fake = fake();
+    let lists: [(&[&str], Operation); 3] = [
+        (
+            &["runs", "list", "--project", "p"],
+            Operation::ListProjectRuns,
+        ),
+        (
+            &["spec-files", "--project", "p", "--since", "7d"],
+            Operation::GetSpecFiles,
+        ),
+        (
+            &["tests", "--project", "p", "--since", "7d"],
+            Operation::GetTestsExplorer,
+        ),
+    ];
+    for concurrency in ["1", "8"] {
+        for (args, operation) in &lists {
+            let mut argv = args.to_vec();
+            argv.extend(["--limit", "0", "--concurrency", concurrency]);
+            let started = std::time::Instant::now();
+            let output = run(&fake, &argv);
+            assert!(output.status.success(), "{argv:?}: {output:?}");
+            assert_eq!(stdout(&output), "", "{argv:?}");
+            assert!(started.elapsed() < Duration::from_secs(10), "{argv:?}");
+            assert_eq!(fake.request_count(*operation), 0, "{argv:?}");
+        }
+    }
+}
