@@ -130,6 +130,7 @@ async fn walk(client: &Client, walk: Walk) -> (usize, Option<Error>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_cursor_or_page_stops_every_walk_within_a_few_requests() {
     type Script = fn(&Seen, usize) -> Answer;
+    type Expected<'a> = &'a dyn Fn(&PagingError) -> bool;
     let same_page: Script = |_, _| Answer::json(runs_page(0, 50, true, None));
     let same_cursor: Script = |_, index| Answer::json(runs_page(index * 50, 50, true, Some("c")));
     let page_one_again: Script = |seen, _| {
@@ -150,7 +151,7 @@ async fn a_repeated_cursor_or_page_stops_every_walk_within_a_few_requests() {
     };
     let backwards = |p: &PagingError| matches!(p, PagingError::PageWentBackwards { .. });
     // (what the server does, the walk, the problems that may stop it)
-    let cases: [(&str, Script, Walk, &dyn Fn(&PagingError) -> bool); 9] = [
+    let cases: [(&str, Script, Walk, Expected<'_>); 9] = [
         ("the same page", same_page, Walk::Runs(1), &repeated),
         ("the same page", same_page, Walk::Runs(8), &repeated),
         (

@@ -108,11 +108,14 @@ impl<R: Paginated> Source for Typed<R> {
             let (raws, next) = R::split(&reply.body).map_err(decode_error)?;
             let total = raw_total(&reply.body);
             let meta = Arc::new(reply.meta());
-            let time = R::SLICED.then_some(R::time as fn(&R::Item) -> Option<DateTime<Utc>>);
+            let time = R::SLICED.then_some(R::time as ItemTime<R::Item>);
             decode(raws, next, total, meta, R::key, time).map_err(decode_error)
         }
     }
 }
+
+/// Reads the time that orders an item of a time-sliced list.
+type ItemTime<T> = fn(&T) -> Option<DateTime<Utc>>;
 
 /// Decodes a page's items, with their keys and, for a time-sliced list, their times.
 fn decode<T: DeserializeOwned>(
@@ -121,7 +124,7 @@ fn decode<T: DeserializeOwned>(
     total: Option<u64>,
     meta: Arc<ResponseMeta>,
     key: impl Fn(&T) -> Option<String>,
-    time: Option<fn(&T) -> Option<DateTime<Utc>>>,
+    time: Option<ItemTime<T>>,
 ) -> Result<Fetched<T>, serde_json::Error> {
     let last_cursor = raws.last().and_then(|item| raw_cursor(item));
     let items = raws
