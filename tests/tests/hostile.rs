@@ -12,10 +12,15 @@ use std::{
 };
 
 use currents::{
-    Client, Error, PagingError, ProjectId, RetryPolicy, reqwest::Method, reqwest::header::HeaderMap,
+    Client, Error, PagingError, ProjectId, ResetOptions, RetryPolicy, WaitOptions, reqwest::Method,
+    reqwest::header::HeaderMap,
 };
+use currents_fake::demo::demo_run;
 use futures_util::StreamExt as _;
-use integration_tests::hostile::{Answer, Hostile, Seen};
+use integration_tests::{
+    hostile::{Answer, Hostile, Seen},
+    run_id,
+};
 use peak_alloc::PeakAlloc;
 
 // Counts every allocation of this test binary, so that a walk's peak can be read.
@@ -585,6 +590,53 @@ fn scenarios() -> Vec<Scenario> {
             },
         },
         Scenario {
+            name: "a wait for a running run",
+            // Running for three polls, finished at the fourth; the third answer is a 503.
+            script: |seen, index| match (seen.target.as_str(), index) {
+                ("/v1/runs/r1", 2) => Answer::status(503, Vec::new()),
+                ("/v1/runs/r1", _) => {
+                    let state = if index < 3 { "IN_PROGRESS" } else { "COMPLETE" };
+                    Answer::json(run_answer(state, 20)).after(Duration::from_millis(20))
+                }
+                _ => Answer::json("{}"),
+            },
+            beside: &[],
+            call: |client| {
+                Box::pin(async move {
+                    let options = WaitOptions {
+                        poll: Duration::from_millis(30),
+                        timeout: Duration::from_secs(5),
+                    };
+                    // Dropped or not, a wait that ends has seen the run finish.
+                    let run = client.runs().wait_for(&run_id("r1"), options).await;
+                    assert!(currents::is_finished(&run.expect("the finished run")));
+                })
+            },
+        },
+        Scenario {
+            name: "a reset of failed machines in batches",
+            // 200 failed machines: four batches, two at a time under the cap, the first
+            // batch's first answer a 503.
+            script: |seen, index| match (seen.method.as_str(), index) {
+                ("GET", _) => Answer::json(run_answer("COMPLETE", 200)),
+                ("PUT", 1) => Answer::status(503, Vec::new()),
+                ("PUT", _) => {
+                    Answer::json(r#"{"status":"OK","data":{}}"#).after(Duration::from_millis(20))
+                }
+                _ => Answer::json("{}"),
+            },
+            beside: &[],
+            call: |client| {
+                Box::pin(async move {
+                    let options = ResetOptions::default();
+                    let report = client.runs().reset_failed(&run_id("r1"), options).await;
+                    let report = report.expect("every batch reset");
+                    assert_eq!(report.batches.len(), 4);
+                    assert_eq!(report.machines_reset().count(), 200);
+                })
+            },
+        },
+        Scenario {
             name: "a raw walk",
             script: |seen, _| {
                 let page = page_of(seen);
@@ -604,6 +656,24 @@ fn scenarios() -> Vec<Scenario> {
             },
         },
     ]
+}
+
+/// A getRun answer: a demo run with `specs` specs, each failed on a machine of its own, in
+/// the completion state `state`.
+fn run_answer(state: &str, specs: usize) -> String {
+    let mut run = serde_json::to_value(demo_run(7, specs).run).expect("a run as JSON");
+    run["runId"] = "r1".into();
+    run["completionState"] = state.into();
+    for (n, spec) in run["specs"]
+        .as_array_mut()
+        .expect("a run's specs")
+        .iter_mut()
+        .enumerate()
+    {
+        spec["machineId"] = format!("m{n}").into();
+        spec["results"]["exception"] = "Error: failed".into();
+    }
+    serde_json::json!({ "status": "OK", "data": run }).to_string()
 }
 
 /// Drops each scenario's call after its 1st, 2nd, ... pending poll, until it finishes first.

@@ -22,22 +22,21 @@
 use std::{
     collections::{HashSet, VecDeque},
     pin::Pin,
-    sync::Arc,
     task::{Context, Poll},
 };
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::{FutureExt as _, StreamExt as _, stream::FuturesUnordered};
-use tokio::task::JoinHandle;
+use futures_util::{StreamExt as _, stream::FuturesUnordered};
+use tokio_util::task::AbortOnDropHandle;
 
 use currents_api::operations::{Next, Position, TimeRange};
 
 use super::{
     Bounds, Page, Pages,
     checks::{Chain, NumberPage, Numbered, distinct},
-    source::{At, Fetched, Source},
+    source::{At, Fetched, Shape, Source},
 };
-use crate::{Error, PagingError, Received, ResponseMeta};
+use crate::{Error, PagingError};
 
 /// How much of a page a piece of a time-sliced list is cut to hold, in tenths, by the density
 /// of the page before: most pieces then take one request, and come in about the order they
@@ -58,17 +57,16 @@ pub(super) fn walk<S: Source>(source: S, bounds: Bounds) -> Pages<S::Item> {
     if bounds.max_items == Some(0) {
         return Pages::new(futures_util::stream::empty().boxed());
     }
-    let own = source.range();
-    let first = if source.sliced() {
-        Part::Chain(Slice::new(Edge::Own, Edge::Own, own, true))
+    let shape = source.shape();
+    let first = if shape.sliced {
+        Part::Chain(Slice::new(Edge::Own, Edge::Own, shape.range, true))
     } else {
         Part::First
     };
     let mut walker = Walker {
-        limit: source.limit(),
         source,
+        shape,
         bounds,
-        own,
         parts: VecDeque::from([Unit::new(0, first)]),
         next_id: 1,
         in_flight: FuturesUnordered::new(),
@@ -85,28 +83,6 @@ pub(super) fn walk<S: Source>(source: S, bounds: Bounds) -> Pages<S::Item> {
         previous_keys: HashSet::new(),
     };
     Pages::new(futures_util::stream::poll_fn(move |cx| walker.poll(cx)).boxed())
-}
-
-/// A spawned page fetch that is cancelled when the walk is dropped.
-struct Fetch<P>(JoinHandle<Result<P, Error>>);
-
-impl<P> Future for Fetch<P> {
-    type Output = Result<P, Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.poll_unpin(cx).map(|joined| match joined {
-            Ok(fetched) => fetched,
-            // The task only ends early by panicking (it is aborted only when dropped, and a
-            // dropped fetch is never polled again): let the panic continue here.
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
-        })
-    }
-}
-
-impl<P> Drop for Fetch<P> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 /// One edge of a time slice: the request's own bound, or a time the walk chose.
@@ -184,19 +160,11 @@ enum Part {
     Chain(Slice),
 }
 
-/// A page ready to be yielded, with what was found about the walk after it.
-struct Ready<T> {
-    items: Vec<Received<T>>,
-    keys: Vec<Option<String>>,
-    meta: Arc<ResponseMeta>,
-    next: Next,
-    total: Option<u64>,
-}
-
 struct Unit<T> {
     id: u64,
     part: Part,
-    ready: VecDeque<Result<Ready<T>, Error>>,
+    /// Its pages that came and wait for their turn.
+    ready: VecDeque<Result<Fetched<T>, Error>>,
     fetching: bool,
     ended: bool,
 }
@@ -228,10 +196,8 @@ type InFlight<T> = Pin<Box<dyn Future<Output = (u64, Result<Fetched<T>, Error>)>
 
 struct Walker<S: Source> {
     source: S,
+    shape: Shape,
     bounds: Bounds,
-    limit: Option<i64>,
-    /// The request's own range.
-    own: TimeRange,
     /// The parts in the order they are yielded; the front one is being yielded.
     parts: VecDeque<Unit<S::Item>>,
     next_id: u64,
@@ -259,7 +225,7 @@ struct Walker<S: Source> {
 impl<S: Source> Walker<S> {
     fn paging(&self, problem: PagingError) -> Error {
         Error::Paging {
-            operation: self.source.operation(),
+            operation: self.shape.operation.clone(),
             problem,
         }
     }
@@ -269,9 +235,13 @@ impl<S: Source> Walker<S> {
         Poll::Ready(Some(Err(error)))
     }
 
-    /// Stops every fetch: dropping one aborts its task.
     fn finish(&mut self) {
         self.done = true;
+        self.stop();
+    }
+
+    /// Drops every part and stops every fetch: dropping one aborts its task.
+    fn stop(&mut self) {
         self.parts.clear();
         self.plan = None;
         self.in_flight = FuturesUnordered::new();
@@ -288,11 +258,11 @@ impl<S: Source> Walker<S> {
     /// Adds the planned pages of a page-number list that the window may reach, so that no more
     /// parts are held than it can use, whatever the `total`.
     fn top_up(&mut self, window: usize) {
-        while let Some(plan) = self.plan.as_mut() {
-            if plan.next > plan.last || self.parts.len() > 2 * window {
-                if plan.next > plan.last {
-                    self.plan = None;
-                }
+        while self.parts.len() <= 2 * window
+            && let Some(plan) = self.plan.as_mut()
+        {
+            if plan.next > plan.last {
+                self.plan = None;
                 return;
             }
             let page = plan.next;
@@ -352,30 +322,32 @@ impl<S: Source> Walker<S> {
         if !self.parts[index].wants_fetch() {
             return;
         }
-        let at = match &self.parts[index].part {
-            Part::First | Part::Number(0) => At {
-                position: Position::First,
-                range: None,
-            },
-            Part::Number(page) => At {
-                position: Position::Page(*page),
-                range: None,
-            },
-            Part::Chain(slice) => At {
-                position: slice
+        let (position, range) = match &self.parts[index].part {
+            Part::First | Part::Number(0) => (Position::First, None),
+            Part::Number(page) => (Position::Page(*page), None),
+            Part::Chain(slice) => (
+                slice
                     .cursor
                     .clone()
                     .map_or(Position::First, Position::After),
-                range: slice.timed.then_some(slice.query),
-            },
+                slice.timed.then_some(slice.query),
+            ),
         };
         let unit = &mut self.parts[index];
         unit.fetching = true;
         self.issued += 1;
         let id = unit.id;
-        let fetch = Fetch(tokio::spawn(self.source.fetch(at)));
-        self.in_flight
-            .push(Box::pin(async move { (id, fetch.await) }));
+        // Dropping the walk drops the handle, which aborts the fetch's task.
+        let at = At { position, range };
+        let fetch = AbortOnDropHandle::new(tokio::spawn(self.source.fetch(at)));
+        self.in_flight.push(Box::pin(async move {
+            // The task only ends early by panicking (it is aborted only when its handle is
+            // dropped): let the panic continue here.
+            let fetched = fetch
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            (id, fetched)
+        }));
     }
 
     /// Takes in a page that came for part `id`.
@@ -400,7 +372,7 @@ impl<S: Source> Walker<S> {
         if matches!(self.parts[index].part, Part::First) {
             self.parts[index].part = match fetched.next {
                 Next::Page(_) => Part::Number(0),
-                _ => Part::Chain(Slice::new(Edge::Own, Edge::Own, self.own, false)),
+                _ => Part::Chain(Slice::new(Edge::Own, Edge::Own, self.shape.range, false)),
             };
         }
         if let Part::Number(page) = self.parts[index].part {
@@ -409,13 +381,7 @@ impl<S: Source> Walker<S> {
             }
             let unit = &mut self.parts[index];
             unit.ended = true;
-            unit.ready.push_back(Ok(Ready {
-                items: fetched.items,
-                keys: fetched.keys,
-                meta: fetched.meta,
-                next: fetched.next,
-                total: fetched.total,
-            }));
+            unit.ready.push_back(Ok(fetched));
             self.buffered += 1;
             return;
         }
@@ -460,7 +426,7 @@ impl<S: Source> Walker<S> {
     /// walk does not set the page size.
     fn planned_pages(&self, first: &Fetched<S::Item>) -> Option<Plan> {
         let (Some(total), Next::Page(Some(1)), Some(limit)) =
-            (first.total, &first.next, self.limit)
+            (first.total, &first.next, self.shape.limit)
         else {
             return None;
         };
@@ -498,7 +464,7 @@ impl<S: Source> Walker<S> {
         let span = (newest - oldest).max(MIN_SPAN);
         let floor = match lo {
             Edge::At(at) => Some(at),
-            Edge::Own => self.own.start,
+            Edge::Own => self.shape.range.start,
         };
         if let Some(floor) = floor
             && (oldest - floor) <= span * CUT_PAGES
@@ -531,16 +497,14 @@ impl<S: Source> Walker<S> {
         if let Part::Chain(slice) = &mut self.parts[index].part {
             slice.lo = Edge::At(first);
         }
-        let mut pieces = Vec::with_capacity(edges.len());
+        let after = self.parts.split_off(index + 1);
         for (n, hi) in edges.iter().enumerate() {
             let piece_lo = edges.get(n + 1).map_or(lo, |&at| Edge::At(at));
+            let slice = Slice::new(piece_lo, Edge::At(*hi), self.shape.range, true);
             let id = self.fresh_id();
-            let slice = Slice::new(piece_lo, Edge::At(*hi), self.own, true);
-            pieces.push(Unit::new(id, Part::Chain(slice)));
+            self.parts.push_back(Unit::new(id, Part::Chain(slice)));
         }
-        for (n, unit) in pieces.into_iter().enumerate() {
-            self.parts.insert(index + 1 + n, unit);
-        }
+        self.parts.extend(after);
     }
 
     /// The next page in order, if it has come.
@@ -573,7 +537,7 @@ impl<S: Source> Walker<S> {
 
     /// Checks page `page` of a page-number list in order, as a sequential walk would, and
     /// makes the next part the page it points at.
-    fn follow_number(&mut self, page: i64, ready: &Ready<S::Item>) -> Result<(), PagingError> {
+    fn follow_number(&mut self, page: i64, ready: &Fetched<S::Item>) -> Result<(), PagingError> {
         let reached = self
             .bounds
             .max_items
@@ -588,7 +552,7 @@ impl<S: Source> Walker<S> {
             },
         };
         // A list that changed explains an item that comes again, so it is told first.
-        let followed = self.numbered.follow(number_page, self.limit);
+        let followed = self.numbered.follow(number_page, self.shape.limit);
         if let Err(changed @ PagingError::ListChanged { .. }) = followed {
             return Err(changed);
         }
@@ -614,13 +578,8 @@ impl<S: Source> Walker<S> {
             return Ok(());
         }
         // Pages the list skipped over are not wanted; the one it points at comes next.
-        while self
-            .parts
-            .get(1)
-            .is_some_and(|unit| matches!(unit.part, Part::Number(p) if p < next))
-        {
-            self.parts.remove(1);
-        }
+        self.parts
+            .retain(|unit| !matches!(unit.part, Part::Number(p) if page < p && p < next));
         if let Some(plan) = self.plan.as_mut() {
             plan.next = plan.next.max(next + 1);
         }
@@ -637,14 +596,12 @@ impl<S: Source> Walker<S> {
 
     /// The page to yield, cut to the items still wanted; `None` for an empty page after the
     /// first.
-    fn yield_page(&mut self, ready: Ready<S::Item>) -> Option<Result<Page<S::Item>, Error>> {
+    fn yield_page(&mut self, ready: Fetched<S::Item>) -> Option<Result<Page<S::Item>, Error>> {
         let mut items = ready.items;
         if let Some(max) = self.bounds.max_items {
             items.truncate(max - self.yielded_items);
             if self.yielded_items + items.len() >= max {
-                self.parts.clear();
-                self.plan = None;
-                self.in_flight = FuturesUnordered::new();
+                self.stop();
             }
         }
         if items.is_empty() && self.yielded_pages > 0 {
@@ -705,7 +662,7 @@ impl<S: Source> Walker<S> {
 
 struct SliceOutcome<T> {
     /// The chain's own items of the page; `None` if the page itself is refused.
-    page: Option<Ready<T>>,
+    page: Option<Fetched<T>>,
     /// Why the chain cannot go on after it.
     problem: Option<PagingError>,
     ended: bool,
@@ -714,25 +671,16 @@ struct SliceOutcome<T> {
 }
 
 /// Keeps the items of a chain's page that are the chain's own, and finds where it goes next.
-fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T> {
+fn take_slice_page<T>(slice: &mut Slice, mut fetched: Fetched<T>) -> SliceOutcome<T> {
     let refused = |problem| SliceOutcome {
         page: None,
         problem: Some(problem),
         ended: true,
         cut_from: None,
     };
-    let Fetched {
-        items,
-        keys,
-        times,
-        next,
-        last_cursor,
-        meta,
-        ..
-    } = fetched;
-    let mut known = Vec::with_capacity(times.len());
+    let mut known = Vec::with_capacity(fetched.times.len());
     if slice.timed {
-        for (key, time) in keys.iter().zip(&times) {
+        for (key, time) in fetched.keys.iter().zip(&fetched.times) {
             match time {
                 Some(time) if slice.asked_for(*time) => known.push(*time),
                 Some(time) => {
@@ -745,10 +693,11 @@ fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T>
             }
         }
     }
-    match distinct(&keys, &slice.previous_keys) {
+    match distinct(&fetched.keys, &slice.previous_keys) {
         Ok(seen) => slice.previous_keys = seen,
         Err(problem) => return refused(problem),
     }
+    let items = std::mem::take(&mut fetched.items);
     let mut ended = items.is_empty();
     let mut kept = Vec::with_capacity(items.len());
     for (n, item) in items.into_iter().enumerate() {
@@ -766,8 +715,8 @@ fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T>
     }
     let (mut cut_from, mut problem) = (None, None);
     if !ended {
-        match next {
-            Next::More(true) => match slice.chain.follow(last_cursor) {
+        match fetched.next {
+            Next::More(true) => match slice.chain.follow(fetched.last_cursor.take()) {
                 Ok(cursor) => {
                     slice.cursor = Some(cursor);
                     if let (Some(&newest), Some(&oldest)) = (known.first(), known.last()) {
@@ -785,12 +734,9 @@ fn take_slice_page<T>(slice: &mut Slice, fetched: Fetched<T>) -> SliceOutcome<T>
         }
     }
     SliceOutcome {
-        page: Some(Ready {
+        page: Some(Fetched {
             items: kept,
-            keys: Vec::new(),
-            meta,
-            next,
-            total: None,
+            ..fetched
         }),
         problem,
         ended,

@@ -12,7 +12,10 @@ use currents_api::operations::{
     Next, PageStyle, Paginated, Position, TimeRange, raw_cursor, raw_total,
 };
 
-use crate::{Client, Endpoint, Error, Received, ResponseMeta, transport::Call};
+use crate::{
+    Client, Endpoint, Error, Received, ResponseMeta,
+    transport::{Call, Reply},
+};
 
 /// Where a page starts, and the time range it is asked for (a time slice's own).
 #[derive(Debug, Clone)]
@@ -35,21 +38,23 @@ pub(super) struct Fetched<T> {
     pub(super) meta: Arc<ResponseMeta>,
 }
 
+/// What the engine knows of a list before its first page.
+pub(super) struct Shape {
+    /// The operation (or route) that errors name.
+    pub(super) operation: Endpoint,
+    /// The page size every page is asked for, if the walk sets it.
+    pub(super) limit: Option<i64>,
+    /// Whether the list can be cut into time slices ([`Paginated::SLICED`]).
+    pub(super) sliced: bool,
+    /// The range the request asks for itself.
+    pub(super) range: TimeRange,
+}
+
 /// A list a walk can read.
 pub(super) trait Source: Send + 'static {
     type Item: Send + 'static;
 
-    /// The operation (or route) that errors name.
-    fn operation(&self) -> Endpoint;
-
-    /// The page size every page is asked for, if the walk sets it.
-    fn limit(&self) -> Option<i64>;
-
-    /// Whether the list can be cut into time slices ([`Paginated::SLICED`]).
-    fn sliced(&self) -> bool;
-
-    /// The range the request asks for itself.
-    fn range(&self) -> TimeRange;
+    fn shape(&self) -> Shape;
 
     /// Fetches and decodes the page `at` says, with the client's retries and limits.
     fn fetch(
@@ -68,20 +73,13 @@ pub(super) struct Typed<R> {
 impl<R: Paginated> Source for Typed<R> {
     type Item = R::Item;
 
-    fn operation(&self) -> Endpoint {
-        R::OPERATION.into()
-    }
-
-    fn limit(&self) -> Option<i64> {
-        Some(self.limit)
-    }
-
-    fn sliced(&self) -> bool {
-        R::SLICED
-    }
-
-    fn range(&self) -> TimeRange {
-        self.request.range()
+    fn shape(&self) -> Shape {
+        Shape {
+            operation: R::OPERATION.into(),
+            limit: Some(self.limit),
+            sliced: R::SLICED,
+            range: self.request.range(),
+        }
     }
 
     fn fetch(
@@ -96,20 +94,8 @@ impl<R: Paginated> Source for Typed<R> {
         let client = self.client.clone();
         async move {
             let reply = client.execute(&request).await?;
-            if !reply.status.is_success() {
-                return Err(reply.into_error());
-            }
-            let status = reply.status.as_u16();
-            let decode_error = |source| Error::Decode {
-                operation: R::OPERATION.into(),
-                status,
-                source,
-            };
-            let (raws, next) = R::split(&reply.body).map_err(decode_error)?;
-            let total = raw_total(&reply.body);
-            let meta = Arc::new(reply.meta());
             let time = R::SLICED.then_some(R::time as ItemTime<R::Item>);
-            decode(raws, next, total, meta, R::key, time).map_err(decode_error)
+            decode(reply, R::split, R::key, time)
         }
     }
 }
@@ -117,20 +103,29 @@ impl<R: Paginated> Source for Typed<R> {
 /// Reads the time that orders an item of a time-sliced list.
 type ItemTime<T> = fn(&T) -> Option<DateTime<Utc>>;
 
-/// Decodes a page's items, with their keys and, for a time-sliced list, their times.
+/// Decodes an answer's page of items, with their keys and, for a time-sliced list, their times.
 fn decode<T: DeserializeOwned>(
-    raws: Vec<Box<RawValue>>,
-    next: Next,
-    total: Option<u64>,
-    meta: Arc<ResponseMeta>,
+    reply: Reply,
+    split: impl FnOnce(&[u8]) -> Result<(Vec<Box<RawValue>>, Next), serde_json::Error>,
     key: impl Fn(&T) -> Option<String>,
     time: Option<ItemTime<T>>,
-) -> Result<Fetched<T>, serde_json::Error> {
+) -> Result<Fetched<T>, Error> {
+    if !reply.status.is_success() {
+        return Err(reply.into_error());
+    }
+    let decode_error = |source| Error::Decode {
+        operation: reply.operation.clone(),
+        status: reply.status.as_u16(),
+        source,
+    };
+    let (raws, next) = split(&reply.body).map_err(decode_error)?;
     let last_cursor = raws.last().and_then(|item| raw_cursor(item));
+    let meta = Arc::new(reply.meta());
     let items = raws
         .into_iter()
         .map(|raw| Received::<T>::decode(raw).map(|item| item.with_meta(meta.clone())))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(decode_error)?;
     let keys = items.iter().map(|item| key(item)).collect();
     let times = match time {
         Some(time) => items.iter().map(|item| time(item)).collect(),
@@ -141,7 +136,7 @@ fn decode<T: DeserializeOwned>(
         keys,
         times,
         next,
-        total,
+        total: raw_total(&reply.body),
         last_cursor,
         meta,
     })
@@ -158,20 +153,13 @@ pub(crate) struct Raw {
 impl Source for Raw {
     type Item = serde_json::Value;
 
-    fn operation(&self) -> Endpoint {
-        self.operation.clone()
-    }
-
-    fn limit(&self) -> Option<i64> {
-        None
-    }
-
-    fn sliced(&self) -> bool {
-        false
-    }
-
-    fn range(&self) -> TimeRange {
-        TimeRange::default()
+    fn shape(&self) -> Shape {
+        Shape {
+            operation: self.operation.clone(),
+            limit: None,
+            sliced: false,
+            range: TimeRange::default(),
+        }
     }
 
     fn fetch(
@@ -205,21 +193,12 @@ impl Source for Raw {
         let client = self.client.clone();
         async move {
             let reply = client.send(call).await?;
-            if !reply.status.is_success() {
-                return Err(reply.into_error());
-            }
-            let status = reply.status.as_u16();
-            let decode_error = |source| Error::Decode {
-                operation: reply.operation.clone(),
-                status,
-                source,
-            };
             // Not a list of any style: the error is why it is not even a list answered whole.
-            let style = PageStyle::of_answer(&reply.body).unwrap_or(PageStyle::Whole);
-            let (raws, next) = style.split(&reply.body).map_err(decode_error)?;
-            let total = raw_total(&reply.body);
-            let meta = Arc::new(reply.meta());
-            decode(raws, next, total, meta, |_| None, None).map_err(decode_error)
+            let split = |body: &[u8]| {
+                let style = PageStyle::of_answer(body).unwrap_or(PageStyle::Whole);
+                style.split(body)
+            };
+            decode(reply, split, |_| None, None)
         }
     }
 }
