@@ -61,3 +61,15 @@ fn git(root: &Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
         .output()
         .context("cannot run git")
 }
+
+/// What `git args` prints, or an error with what it said when it fails.
+pub(crate) fn output(root: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let output = git(root, args)?;
+    anyhow::ensure!(
+        output.status.success(),
+        "git {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}

@@ -2,7 +2,8 @@
 //!
 //! `import` turns a Currents docs page or OpenAPI document into `spec/fragments/`; `gen` merges the fragments,
 //! applies `spec/overlay.json`, validates the result, writes `spec/currents.json` and says what
-//! changed in the API; `diff` says the same between a git revision and the working tree.
+//! changed in the API; `diff` says the same between a git revision and the working tree;
+//! `review` is the Markdown review of a spec change that CI posts on its pull request.
 
 mod bench_report;
 mod canonical;
@@ -14,6 +15,7 @@ mod import;
 mod merge;
 mod overlay;
 mod refs;
+mod review;
 mod summary;
 mod validate;
 
@@ -82,6 +84,19 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<diff::FailOn>,
     },
+    /// The review of a spec change for its pull request: breaking or not for Rust callers, the
+    /// snapshot areas that moved, and the API diff, against a git revision.
+    Review {
+        /// The revision to compare with, such as origin/main.
+        #[arg(long, value_name = "GIT_REF")]
+        base: String,
+        /// Link each snapshot to its file in this GitHub repository (`owner/name`) ...
+        #[arg(long, value_name = "OWNER/NAME", requires = "revision")]
+        repository: Option<String>,
+        /// ... at this commit, the pull request's head.
+        #[arg(long, value_name = "SHA", requires = "repository")]
+        revision: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -108,6 +123,19 @@ fn main() -> ExitCode {
             report,
             fail_on,
         } => diff::run(&root, &base, report.as_deref(), fail_on).map(|out| print!("{out}")),
+        Command::Review {
+            base,
+            repository,
+            revision,
+        } => {
+            let links = repository
+                .zip(revision)
+                .map(|(repository, revision)| review::Links {
+                    repository,
+                    revision,
+                });
+            review::run(&root, &base, links.as_ref()).map(|out| print!("{out}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,7 +12,7 @@ mod rules;
 
 use serde_json::Value;
 
-pub(crate) use command::{FailOn, run};
+pub(crate) use command::{FailOn, Since, run};
 pub(crate) use report::{markdown, text};
 pub(crate) use rules::{Class, classify};
 
