@@ -5,13 +5,18 @@ use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, builder::PossibleValuesParser};
 use currents::{
-    API_KEY_ENV, API_URL_ENV, DEFAULT_TIMEOUT, PRODUCTION_URL, WaitOptions,
+    API_KEY_ENV, ActionId, DEFAULT_TIMEOUT, HookId, InstanceId, MachineId, ProjectId, RunId,
+    TestSignature, WaitOptions,
     api::types::{
         ActionStatus, AffectedActionType, ContextDetail, ErrorDimension, ErrorOrder,
-        PullRequestOrder, RunStatusFilter, SpecFileOrder, TermType, TestOrder,
+        JiraInstallationId, PullRequestOrder, RunStatusFilter, SpecFileOrder, TermType, TestOrder,
     },
 };
 
+use crate::exit::EXIT_CODES;
+
+/// The REST API's base URL without `/v1`, as `@currents/cmd` reads it.
+pub(crate) const REST_API_URL_ENV: &str = "CURRENTS_REST_API_URL";
 /// The project id, as `@currents/cmd` reads it in CI.
 pub(crate) const PROJECT_ID_ENV: &str = "CURRENTS_PROJECT_ID";
 /// The workflow run id a GitHub Actions step sees (`github.run_id`).
@@ -19,31 +24,25 @@ pub(crate) const GITHUB_RUN_ID_ENV: &str = "GITHUB_RUN_ID";
 /// The workflow run attempt a GitHub Actions step sees (`github.run_attempt`).
 pub(crate) const GITHUB_RUN_ATTEMPT_ENV: &str = "GITHUB_RUN_ATTEMPT";
 
-/// The exit codes, shown in `--help` and the README.
-pub(crate) const EXIT_CODES: &str = "\
-Exit codes:
-  0  success, or the waited-for run passed
-  1  the waited-for or summarised run failed, was cancelled or timed out
-  2  invalid input; no request was sent
-  3  API or transport error
-  4  not found
-  5  the wait deadline passed";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "currents",
     version,
     about = "Query and manage Currents test runs from the shell and CI pipelines",
-    after_help = EXIT_CODES
+    after_help = EXIT_CODES.as_str()
 )]
 pub(crate) struct Cli {
     /// Currents API key.
     #[arg(long, env = API_KEY_ENV, hide_env_values = true, global = true)]
     pub(crate) api_key: Option<String>,
 
-    /// API base URL.
-    #[arg(long, env = API_URL_ENV, hide_env_values = true, global = true, default_value = PRODUCTION_URL)]
-    pub(crate) base_url: String,
+    /// API base URL
+    ///
+    /// [env: CURRENTS_API_URL, or CURRENTS_REST_API_URL without /v1 as @currents/cmd reads it]
+    ///
+    /// [default: https://api.currents.dev/v1]
+    #[arg(long, global = true)]
+    pub(crate) base_url: Option<String>,
 
     /// Total time for each API call, retries included (e.g. 45s, 2m).
     #[arg(long, global = true, default_value_t = HumanDuration(DEFAULT_TIMEOUT))]
@@ -120,7 +119,7 @@ pub(crate) enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum RunsCommand {
     /// Show a run.
     Get(RunArg),
@@ -145,24 +144,24 @@ pub(crate) enum RunsCommand {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum ProjectsCommand {
     /// List the organization's projects, newest first.
     List(LimitArg),
     /// Show a project.
     Get {
         /// The project id.
-        project_id: String,
+        project_id: ProjectId,
     },
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum InstancesCommand {
     /// Show an instance with its tests.
     Get {
         /// The instance id.
-        instance_id: String,
+        instance_id: InstanceId,
     },
 }
 
@@ -176,13 +175,13 @@ pub(crate) struct LimitArg {
 #[derive(Debug, Args)]
 pub(crate) struct ListRunsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// A branch name, or a prefix ending in '*'; repeat for several (any may match).
     #[arg(long = "branch")]
     pub(crate) branches: Vec<String>,
-    /// Only runs with this tag; repeat for several (all must match, unless --any-tag).
-    #[arg(long = "tag")]
+    /// Only runs with this tag; repeat, or separate with commas as @currents/cmd does, for several (all must match, unless --any-tag).
+    #[arg(long = "tag", value_delimiter = ',')]
     pub(crate) tags: Vec<String>,
     /// Match runs with any of the tags rather than all of them.
     #[arg(long)]
@@ -222,8 +221,8 @@ pub(crate) struct RangeArgs {
 /// Filters shared by the metrics commands.
 #[derive(Debug, Args)]
 pub(crate) struct MetricsFilterArgs {
-    /// Only runs with this tag; repeat for several.
-    #[arg(long = "tag")]
+    /// Only runs with this tag; repeat, or separate with commas, for several.
+    #[arg(long = "tag", value_delimiter = ',')]
     pub(crate) tags: Vec<String>,
     /// Only runs on this branch (or prefix ending in '*'); repeat for several.
     #[arg(long = "branch")]
@@ -240,8 +239,8 @@ pub(crate) struct MetricsFilterArgs {
 #[derive(Debug, Args)]
 pub(crate) struct MetricsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
     #[command(flatten)]
@@ -278,7 +277,7 @@ pub(crate) struct TestsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct TestResultsArgs {
     /// The test's signature (see `currents signature`).
-    pub(crate) signature: String,
+    pub(crate) signature: TestSignature,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
     #[command(flatten)]
@@ -291,8 +290,8 @@ pub(crate) struct TestResultsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct SignatureArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// The spec file's path.
     #[arg(long)]
     pub(crate) spec: String,
@@ -302,7 +301,7 @@ pub(crate) struct SignatureArgs {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum ActionsCommand {
     /// List a project's actions.
     List(ListActionsArgs),
@@ -327,8 +326,8 @@ pub(crate) enum ActionsCommand {
 #[derive(Debug, Args)]
 pub(crate) struct AffectedTestsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
     /// Only tests affected by actions of this type; repeat for several.
@@ -350,13 +349,13 @@ pub(crate) struct ExecutionsArgs {
         conflicts_with = "signature",
         required_unless_present = "signature"
     )]
-    pub(crate) action: Option<String>,
+    pub(crate) action: Option<ActionId>,
     /// Or the test (its signature) whose executions to list, with --project.
     #[arg(long, requires = "project")]
-    pub(crate) signature: Option<String>,
+    pub(crate) signature: Option<TestSignature>,
     /// The project id, with --signature.
     #[arg(long)]
-    pub(crate) project: Option<String>,
+    pub(crate) project: Option<ProjectId>,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
     /// Stop after this many executions.
@@ -367,8 +366,8 @@ pub(crate) struct ExecutionsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ErrorsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
     /// Group by these dimensions, the first one primary; repeat for several.
@@ -389,13 +388,13 @@ pub(crate) struct ErrorsArgs {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum WebhooksCommand {
     /// List a project's webhooks.
     List {
         /// The project id.
-        #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-        project: String,
+        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+        project: ProjectId,
     },
     /// Show a webhook.
     Get(HookArg),
@@ -410,13 +409,13 @@ pub(crate) enum WebhooksCommand {
 #[derive(Debug, Args)]
 pub(crate) struct HookArg {
     /// The webhook id (a UUID).
-    pub(crate) hook_id: String,
+    pub(crate) hook_id: HookId,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct UpdateHookArgs {
     /// The webhook id (a UUID).
-    pub(crate) hook_id: String,
+    pub(crate) hook_id: HookId,
     /// The JSON body: a file, or - for stdin.
     #[arg(long, value_name = "PATH")]
     pub(crate) file: PathBuf,
@@ -425,7 +424,7 @@ pub(crate) struct UpdateHookArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DeleteHookArgs {
     /// The webhook id (a UUID).
-    pub(crate) hook_id: String,
+    pub(crate) hook_id: HookId,
     /// Do not ask for confirmation (required when not on a terminal).
     #[arg(long, short)]
     pub(crate) yes: bool,
@@ -435,10 +434,10 @@ pub(crate) struct DeleteHookArgs {
 pub(crate) struct ContextArgs {
     /// The run: alone for the run's failed tests, with --instance for the instance's.
     #[arg(long)]
-    pub(crate) run: Option<String>,
+    pub(crate) run: Option<RunId>,
     /// The instance: with --run, or with --test for one test.
     #[arg(long)]
-    pub(crate) instance: Option<String>,
+    pub(crate) instance: Option<InstanceId>,
     /// The test, with --instance.
     #[arg(long, requires = "instance")]
     pub(crate) test: Option<String>,
@@ -459,8 +458,8 @@ pub(crate) struct ContextArgs {
 #[derive(Debug, Args)]
 pub(crate) struct PrsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// Order by (last_run by default).
     #[arg(long, value_parser = PossibleValuesParser::new(PullRequestOrder::KNOWN))]
     pub(crate) order: Option<String>,
@@ -478,8 +477,8 @@ pub(crate) struct TermsArgs {
     #[arg(value_parser = PossibleValuesParser::new(TermType::KNOWN))]
     pub(crate) term_type: String,
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// Only values that contain this.
     #[arg(long)]
     pub(crate) search: Option<String>,
@@ -489,19 +488,19 @@ pub(crate) struct TermsArgs {
 }
 
 #[derive(Debug, Subcommand)]
-#[command(after_help = EXIT_CODES)]
+#[command(after_help = EXIT_CODES.as_str())]
 pub(crate) enum JiraCommand {
     /// The projects of the Jira site (their ids are the jiraProjectId of an issue).
     Projects {
         /// The Jira site's Installation ID, as the dashboard shows it.
         #[arg(long)]
-        installation: String,
+        installation: JiraInstallationId,
     },
     /// The issue types of a Jira project, with their custom fields.
     IssueTypes {
         /// The Jira site's Installation ID.
         #[arg(long)]
-        installation: String,
+        installation: JiraInstallationId,
         /// The Jira project id.
         #[arg(long)]
         jira_project: String,
@@ -513,8 +512,8 @@ pub(crate) enum JiraCommand {
         /// The Jira issue key, such as PROJ-123.
         issue_key: String,
         /// The project id.
-        #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-        project: String,
+        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+        project: ProjectId,
         /// The JSON body: a file, or - for stdin.
         #[arg(long, value_name = "PATH")]
         file: PathBuf,
@@ -544,8 +543,8 @@ pub(crate) struct ApiArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ListActionsArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// Only actions in this state; repeat for several.
     #[arg(long = "status", value_parser = PossibleValuesParser::new(ActionStatus::KNOWN))]
     pub(crate) statuses: Vec<String>,
@@ -557,14 +556,14 @@ pub(crate) struct ListActionsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ActionArg {
     /// The action id.
-    pub(crate) action_id: String,
+    pub(crate) action_id: ActionId,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct CreateActionArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// The JSON body: a file, or - for stdin.
     #[arg(long, value_name = "PATH")]
     pub(crate) file: PathBuf,
@@ -573,7 +572,7 @@ pub(crate) struct CreateActionArgs {
 #[derive(Debug, Args)]
 pub(crate) struct UpdateActionArgs {
     /// The action id.
-    pub(crate) action_id: String,
+    pub(crate) action_id: ActionId,
     /// The JSON body: a file, or - for stdin.
     #[arg(long, value_name = "PATH")]
     pub(crate) file: PathBuf,
@@ -582,7 +581,7 @@ pub(crate) struct UpdateActionArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DeleteActionArgs {
     /// The action id.
-    pub(crate) action_id: String,
+    pub(crate) action_id: ActionId,
     /// Do not ask for confirmation (required when not on a terminal).
     #[arg(long, short)]
     pub(crate) yes: bool,
@@ -591,19 +590,19 @@ pub(crate) struct DeleteActionArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RunArg {
     /// The run id.
-    pub(crate) run_id: String,
+    pub(crate) run_id: RunId,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct FindArgs {
     /// The project id.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: String,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: ProjectId,
     /// A branch name, or a prefix ending in '*' (e.g. 'release/*').
     #[arg(long)]
     pub(crate) branch: Option<String>,
-    /// Only runs with this tag; repeat for several (all must match).
-    #[arg(long = "tag")]
+    /// Only runs with this tag; repeat, or separate with commas, for several (all must match).
+    #[arg(long = "tag", value_delimiter = ',')]
     pub(crate) tags: Vec<String>,
     /// The run with this CI build id.
     #[arg(long)]
@@ -627,8 +626,8 @@ pub(crate) struct CancelGithubArgs {
     #[arg(long, env = GITHUB_RUN_ATTEMPT_ENV, hide_env_values = true)]
     pub(crate) attempt: u32,
     /// Only cancel a run of this project.
-    #[arg(long, env = PROJECT_ID_ENV, hide_env_values = true)]
-    pub(crate) project: Option<String>,
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    pub(crate) project: Option<ProjectId>,
     /// Only cancel the run with this CI build id.
     #[arg(long)]
     pub(crate) ci_build_id: Option<String>,
@@ -637,16 +636,16 @@ pub(crate) struct CancelGithubArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ResetArgs {
     /// The run id.
-    pub(crate) run_id: String,
+    pub(crate) run_id: RunId,
     /// A machine whose failed specs to reset; repeat for several (any number).
     #[arg(long = "machine", required = true)]
-    pub(crate) machines: Vec<String>,
+    pub(crate) machines: Vec<MachineId>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct DeleteArgs {
     /// The run id.
-    pub(crate) run_id: String,
+    pub(crate) run_id: RunId,
     /// Do not ask for confirmation (required when not on a terminal).
     #[arg(long, short)]
     pub(crate) yes: bool,
@@ -655,13 +654,17 @@ pub(crate) struct DeleteArgs {
 #[derive(Debug, Args)]
 pub(crate) struct WaitArgs {
     /// The run id.
-    pub(crate) run_id: String,
+    pub(crate) run_id: RunId,
     /// Stop waiting after this long, however long each call takes (e.g. 30m, 1h); exit 5.
     #[arg(long, default_value_t = HumanDuration(WaitOptions::default().timeout))]
     pub(crate) timeout: HumanDuration,
     /// The first interval between polls; it grows up to four times this.
     #[arg(long, default_value_t = HumanDuration(WaitOptions::default().poll))]
     pub(crate) poll: HumanDuration,
+    /// When stderr is not a terminal (a CI log), print the run's progress there this often, so
+    /// that a long wait does not look hung; on a terminal a live line shows it.
+    #[arg(long, default_value_t = HumanDuration(Duration::from_secs(60)))]
+    pub(crate) heartbeat: HumanDuration,
 }
 
 /// A point in time: RFC 3339 (`2026-11-01T08:00:00Z`), a date (`2026-11-01`, midnight UTC), or

@@ -1,10 +1,12 @@
-//! Exit codes, and the one line on stderr that says what failed and what to do.
+//! How a command ends: its exit code, why it stopped early, and the one line on stderr that
+//! says what failed and what to do.
 
-use std::process::ExitCode;
+use std::{io, process::ExitCode};
 
 use currents::{API_KEY_ENV, API_URL_ENV, Error, SizeLimit};
 
-/// How the command ended. The codes are listed in `--help` ([`crate::cli::EXIT_CODES`]).
+/// How the command ended. [`Exit::ALL`] is the one list of the codes and their meanings:
+/// `--help` prints it, and a test holds the README's table to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
     Success = 0,
@@ -13,7 +15,47 @@ pub(crate) enum Exit {
     ApiError = 3,
     NotFound = 4,
     WaitDeadline = 5,
+    RunNotFinished = 6,
+    NotTheApi = 7,
 }
+
+impl Exit {
+    pub(crate) const ALL: [Exit; 8] = [
+        Exit::Success,
+        Exit::RunNotPassed,
+        Exit::InvalidInput,
+        Exit::ApiError,
+        Exit::NotFound,
+        Exit::WaitDeadline,
+        Exit::RunNotFinished,
+        Exit::NotTheApi,
+    ];
+
+    pub(crate) fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success, or the waited-for or summarised run passed",
+            Exit::RunNotPassed => {
+                "the waited-for or summarised run finished and did not pass (failed, cancelled \
+                 or timed out)"
+            }
+            Exit::InvalidInput => "invalid input; no request was sent",
+            Exit::ApiError => "API or transport error",
+            Exit::NotFound => "not found",
+            Exit::WaitDeadline => "the wait deadline passed",
+            Exit::RunNotFinished => "the summarised run has not finished",
+            Exit::NotTheApi => "the base URL is not Currents' REST API (it lacks /v1?)",
+        }
+    }
+}
+
+/// The codes as `--help` shows them.
+pub(crate) static EXIT_CODES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut text = String::from("Exit codes:");
+    for exit in Exit::ALL {
+        text.push_str(&format!("\n  {}  {}", exit as u8, exit.meaning()));
+    }
+    text
+});
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
@@ -65,5 +107,45 @@ impl From<Error> for Failure {
             exit,
             message: format!("{error}{hint}"),
         }
+    }
+}
+
+/// Why a command stopped early.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    Failed(Failure),
+    Output(io::Error),
+}
+
+impl From<Failure> for Stop {
+    fn from(failure: Failure) -> Self {
+        Stop::Failed(failure)
+    }
+}
+
+impl From<currents::Error> for Stop {
+    fn from(error: currents::Error) -> Self {
+        Stop::Failed(error.into())
+    }
+}
+
+impl From<currents::ValidationError> for Stop {
+    fn from(error: currents::ValidationError) -> Self {
+        Stop::Failed(currents::Error::from(error).into())
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(error: io::Error) -> Self {
+        Stop::Output(error)
+    }
+}
+
+/// Writes a command's result, keeping its verdict when the reader has gone: `currents runs
+/// wait ID | head -c 10` must still exit with the run's outcome.
+pub(crate) fn keeping_the_verdict(written: io::Result<()>) -> Result<(), Stop> {
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }

@@ -68,6 +68,14 @@ pub(crate) fn write(path: &Path, relative: bool, content: &str) -> io::Result<()
         }
     }
     let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    // A temporary file is private (0600); `@currents/cmd` writes 0644, which a test container
+    // running as another user can read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     file.write_all(content.as_bytes())?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;

@@ -7,7 +7,7 @@ use std::io::{self, Write as _};
 use currents::{Error, Items};
 use futures_util::StreamExt as _;
 
-use crate::{cli::Format, commands::Stop, terminal};
+use crate::{cli::Format, exit::Stop, terminal};
 
 /// The columns of a list's table: a header and a width each (the last one is not padded).
 pub(crate) struct Columns<T> {

@@ -1,19 +1,22 @@
 //! `currents`: query and manage Currents test runs from the shell and CI pipelines.
 //!
 //! A thin shell over the `currents` crate: it parses arguments, calls the facade, and renders
-//! the result. Exit codes are in [`cli::EXIT_CODES`].
+//! the result. Exit codes are in [`exit::Exit::ALL`].
 
 mod cli;
 mod commands;
 mod exit;
+mod files;
 mod js_json;
 mod last_run;
 mod listing;
+mod logs;
 mod output;
+mod prompt;
 mod terminal;
 
 use std::{
-    io::{self, IsTerminal as _},
+    io::{self, IsTerminal as _, Write as _},
     process::ExitCode,
 };
 
@@ -27,7 +30,7 @@ use crate::{
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
+    logs::init(cli.verbose, currents::RetryPolicy::default().max_attempts());
     let format = cli.output.unwrap_or(if io::stdout().is_terminal() {
         Format::Table
     } else {
@@ -36,8 +39,17 @@ fn main() -> ExitCode {
     let output = Output { format };
 
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(shell, &mut Cli::command(), "currents", &mut io::stdout());
-        return Exit::Success.into();
+        // Written whole from a buffer: `completions zsh | head -1` closes the pipe early, which
+        // clap_complete's own writes would panic on.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "currents", &mut script);
+        return match io::stdout().write_all(&script) {
+            Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+                eprintln!("error: cannot write the output: {error}");
+                Exit::ApiError.into()
+            }
+            _ => Exit::Success.into(),
+        };
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -52,31 +64,17 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli, output)) {
         Ok(exit) => exit.into(),
         // `currents ... | head` closes stdout early; that is the reader's choice, not an error.
-        Err(commands::Stop::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
+        Err(exit::Stop::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
             Exit::Success.into()
         }
-        Err(commands::Stop::Output(error)) => {
+        Err(exit::Stop::Output(error)) => {
             eprintln!("error: cannot write the output: {error}");
             Exit::ApiError.into()
         }
-        Err(commands::Stop::Failed(failure)) => {
+        Err(exit::Stop::Failed(failure)) => {
             // The message may quote the server (an API error's text).
             eprintln!("error: {}", terminal::safe(&failure.message));
             failure.exit.into()
         }
     }
-}
-
-/// `-v` logs the client's requests, `-vv` everything, to stderr.
-fn init_tracing(verbose: u8) {
-    let filter = match verbose {
-        0 => return,
-        1 => "currents=debug",
-        _ => "trace",
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(io::stderr)
-        .with_target(false)
-        .init();
 }

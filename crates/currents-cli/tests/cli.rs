@@ -402,11 +402,19 @@ fn api_and_transport_errors_exit_3_with_a_hint() {
         .output()
         .expect("run");
     assert_eq!(unreachable.status.code(), Some(3));
-    assert!(stderr(&unreachable).contains("check --base-url"));
-    assert_eq!(
-        stderr(&unreachable).lines().count(),
-        1,
-        "one line on stderr"
+    // A line for each retry of the refused connection, then the error's one line.
+    let lines = stderr(&unreachable)
+        .lines()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    let (error, retries) = lines.split_last().expect("an error line");
+    assert!(error.contains("check --base-url"), "{lines:?}");
+    assert_eq!(retries.len(), 2, "{lines:?}");
+    assert!(
+        retries
+            .iter()
+            .all(|line| line.starts_with("retrying after transport error (connect)")),
+        "{lines:?}"
     );
     let no_key = Command::new(BIN)
         .env_remove("CURRENTS_API_KEY")

@@ -170,6 +170,14 @@ fn pw_last_run_writes_the_file_currents_cmd_writes() {
     // Recorded from @currents/cmd 1.10.0 against this fake and fixture:
     // `currents api get-run --project-id prod --ci-build-id prod-build-7 --pw-last-run --output F`.
     assert_eq!(written, fixture("production-last-run.json"));
+    let mode = std::fs::metadata(dir.path().join("test-results/.last-run.json"))
+        .expect("the file's metadata")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o644,
+        "the mode @currents/cmd writes"
+    );
     let leftovers = std::fs::read_dir(dir.path().join("test-results"))
         .expect("the folder")
         .count();

@@ -1,23 +1,18 @@
 //! `currents actions ...`: list, show, create, update, delete, enable and disable.
 
 use currents::prelude::*;
-use std::{
-    io::{self, Read as _},
-    path::Path,
-};
-
 use currents::{
     ActionId, Client, ProjectId,
     api::types::{Action, ActionStatus, CreateActionRequest, RuleAction, UpdateActionRequest},
 };
-use serde::de::DeserializeOwned;
 
-use super::{Stop, confirm};
 use crate::{
     cli::ActionsCommand,
-    exit::Failure,
+    exit::Stop,
+    files::read_body,
     listing::{self, Columns},
     output::{Output, fields},
+    prompt::confirm,
 };
 
 pub(super) async fn run(
@@ -28,7 +23,7 @@ pub(super) async fn run(
     let actions = client.actions();
     match command {
         ActionsCommand::List(args) => {
-            let project: ProjectId = args.project.parse()?;
+            let project: ProjectId = args.project;
             let statuses = args
                 .statuses
                 .iter()
@@ -52,23 +47,23 @@ pub(super) async fn run(
             listing::print(query.stream(), output.format, &columns).await?;
         }
         ActionsCommand::Get(args) => {
-            let action = actions.get(&args.action_id.parse()?).await?;
+            let action = actions.get(&args.action_id).await?;
             output.data(&action, describe)?;
         }
         ActionsCommand::Create(args) => {
-            let project: ProjectId = args.project.parse()?;
+            let project: ProjectId = args.project;
             let body: CreateActionRequest = read_body(&args.file)?;
             let action = actions.create(&project, body).await?;
             output.data(&action, describe)?;
         }
         ActionsCommand::Update(args) => {
-            let id: ActionId = args.action_id.parse()?;
+            let id: ActionId = args.action_id;
             let body: UpdateActionRequest = read_body(&args.file)?;
             let action = actions.update(&id, body).await?;
             output.data(&action, describe)?;
         }
         ActionsCommand::Delete(args) => {
-            let id: ActionId = args.action_id.parse()?;
+            let id: ActionId = args.action_id;
             if !args.yes {
                 confirm(
                     &format!("Archive action {id}?"),
@@ -82,11 +77,11 @@ pub(super) async fn run(
             )?;
         }
         ActionsCommand::Enable(args) => {
-            let action = actions.enable(&args.action_id.parse()?).await?;
+            let action = actions.enable(&args.action_id).await?;
             output.data(&action, describe)?;
         }
         ActionsCommand::Disable(args) => {
-            let action = actions.disable(&args.action_id.parse()?).await?;
+            let action = actions.disable(&args.action_id).await?;
             output.data(&action, describe)?;
         }
         ActionsCommand::Tests(args) => {
@@ -97,38 +92,6 @@ pub(super) async fn run(
         }
     }
     Ok(())
-}
-
-/// A file's text, or stdin's for `-`; a file that cannot be read is invalid input of `flag`.
-pub(super) fn read_text(flag: &str, path: &Path) -> Result<String, Stop> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        io::stdin().read_to_string(&mut text)?;
-        return Ok(text);
-    }
-    std::fs::read_to_string(path).map_err(|error| {
-        Failure::invalid(format!(
-            "{flag} {}: cannot read it: {error}",
-            path.display()
-        ))
-        .into()
-    })
-}
-
-/// The JSON body of a create or update, from a file or stdin (`-`), decoded into its type. A
-/// field that does not fit is named with its path.
-pub(super) fn read_body<T: DeserializeOwned>(path: &Path) -> Result<T, Stop> {
-    let text = read_text("--file", path)?;
-    let mut decoder = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut decoder).map_err(|error| {
-        Failure::invalid(format!(
-            "--file {}: field {} is invalid: {}",
-            path.display(),
-            error.path(),
-            error.inner()
-        ))
-        .into()
-    })
 }
 
 fn rules(rules: &[RuleAction]) -> String {

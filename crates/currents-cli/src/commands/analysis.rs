@@ -3,20 +3,20 @@
 
 use currents::prelude::*;
 use currents::{
-    ActionId, Client, InstanceId, ProjectId, RunId, TestSignature,
+    Client, ProjectId,
     api::types::{
         AffectedActionType, AffectedTest, AffectedTestExecution, ContextDetail, ErrorDimension,
         ErrorOrder, ErrorsExplorerItem, PullRequestCard, PullRequestOrder, Term, TermType,
     },
 };
 
-use super::Stop;
 use crate::{
     cli::{
         AffectedTestsArgs, ContextArgs, ErrorsArgs, ExecutionsArgs, Format, PrsArgs, RangeArgs,
         TermsArgs,
     },
     exit::Failure,
+    exit::Stop,
     listing::{self, Columns},
     output::Output,
     terminal,
@@ -37,7 +37,7 @@ where
 }
 
 pub(super) async fn errors(client: &Client, args: ErrorsArgs, output: Output) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let project: ProjectId = args.project;
     let mut query = client
         .projects()
         .errors(&project, span(&args.range))
@@ -88,11 +88,9 @@ pub(super) async fn context(
 ) -> Result<(), Stop> {
     let context = client.context();
     let mut query = match (&args.run, &args.instance, &args.test) {
-        (_, Some(instance), Some(test)) => context.test(&instance.parse::<InstanceId>()?, test),
-        (Some(run), Some(instance), None) => {
-            context.instance(&run.parse::<RunId>()?, &instance.parse::<InstanceId>()?)
-        }
-        (Some(run), None, None) => context.run(&run.parse::<RunId>()?),
+        (_, Some(instance), Some(test)) => context.test(instance, test),
+        (Some(run), Some(instance), None) => context.instance(run, instance),
+        (Some(run), None, None) => context.run(run),
         _ => {
             return Err(Failure::invalid(
                 "give --run (a run), --run and --instance (an instance), or --instance and --test (a test)",
@@ -130,7 +128,7 @@ pub(super) async fn context(
 }
 
 pub(super) async fn prs(client: &Client, args: PrsArgs, output: Output) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let project: ProjectId = args.project;
     let mut query = client.projects().pull_requests(&project);
     if let Some(order) = &args.order {
         query = query.order(PullRequestOrder::from(order.as_str()));
@@ -162,7 +160,7 @@ pub(super) async fn prs(client: &Client, args: PrsArgs, output: Output) -> Resul
 }
 
 pub(super) async fn terms(client: &Client, args: TermsArgs, output: Output) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let project: ProjectId = args.project;
     let mut query = client
         .projects()
         .terms(&project, TermType::from(args.term_type.as_str()));
@@ -189,7 +187,7 @@ pub(super) async fn affected_tests(
     args: AffectedTestsArgs,
     output: Output,
 ) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let project: ProjectId = args.project;
     let mut query = client
         .actions()
         .affected_tests(&project, span(&args.range))
@@ -243,20 +241,12 @@ pub(super) async fn executions(
     let actions = client.actions();
     let range = span(&args.range);
     let items = match (&args.action, &args.signature, &args.project) {
-        (Some(action), _, _) => bounded(
-            actions.executions(&action.parse::<ActionId>()?, range),
+        (Some(action), _, _) => bounded(actions.executions(action, range), args.limit).stream(),
+        (None, Some(signature), Some(project)) => bounded(
+            actions.affected_test_executions(project, signature, range),
             args.limit,
         )
         .stream(),
-        (None, Some(signature), Some(project)) => {
-            let project: ProjectId = project.parse()?;
-            let signature: TestSignature = signature.parse()?;
-            bounded(
-                actions.affected_test_executions(&project, &signature, range),
-                args.limit,
-            )
-            .stream()
-        }
         _ => {
             return Err(
                 Failure::invalid("give --action ID, or --signature SIG with --project").into(),

@@ -7,8 +7,13 @@ use currents::{Client, RawResponse, Received, reqwest::Method};
 use futures_util::StreamExt as _;
 use serde_json::{Map, Value};
 
-use super::Stop;
-use crate::{cli::ApiArgs, cli::Format, exit::Failure, output::Output, terminal};
+use crate::{
+    cli::{ApiArgs, Format},
+    exit::{Failure, Stop},
+    files::read_text,
+    output::Output,
+    terminal,
+};
 
 pub(super) async fn run(client: &Client, args: ApiArgs, output: Output) -> Result<(), Stop> {
     let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
@@ -117,7 +122,7 @@ fn body_of(fields: &[(&str, &str)]) -> Value {
 }
 
 fn read_input(path: &std::path::Path) -> Result<Value, Stop> {
-    let text = super::actions::read_text("--input", path)?;
+    let text = read_text("--input", path)?;
     serde_json::from_str(&text).map_err(|error| {
         Failure::invalid(format!("--input {}: not JSON: {error}", path.display())).into()
     })

@@ -8,9 +8,10 @@ use currents::{
     },
 };
 
-use super::{Stop, actions::read_body};
 use crate::{
     cli::JiraCommand,
+    exit::Stop,
+    files::read_body,
     listing::{self, Columns},
     output::{Output, fields},
 };
@@ -54,7 +55,7 @@ pub(super) async fn run(client: &Client, command: JiraCommand, output: Output) -
             listing::print(query.stream(), output.format, &columns).await?;
         }
         JiraCommand::Create(args) => {
-            let project: ProjectId = args.project.parse()?;
+            let project: ProjectId = args.project;
             let body: CreateJiraIssueFromRunTestRequest = read_body(&args.file)?;
             let issue = jira.create_issue(&project, body).await?;
             output.data(&issue, |issue| {
@@ -69,7 +70,6 @@ pub(super) async fn run(client: &Client, command: JiraCommand, output: Output) -
             project,
             file,
         } => {
-            let project: ProjectId = project.parse()?;
             let body: LinkJiraIssueFromRunTestRequest = read_body(&file)?;
             let link = jira.link_issue(&project, &issue_key, body).await?;
             output.data(&link, |link| {

@@ -9,53 +9,68 @@ mod results;
 mod runs;
 mod webhooks;
 
-use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
-
-use currents::Client;
+use currents::{API_URL_ENV, Client, PRODUCTION_URL};
 
 use crate::{
-    cli::{Cli, Command, InstancesCommand},
-    exit::{Exit, Failure},
+    cli::{Cli, Command, InstancesCommand, REST_API_URL_ENV},
+    exit::{Exit, Failure, Stop},
     output::Output,
 };
 
-/// Why a command stopped early.
-#[derive(Debug)]
-pub(crate) enum Stop {
-    Failed(Failure),
-    Output(io::Error),
-}
-
-impl From<Failure> for Stop {
-    fn from(failure: Failure) -> Self {
-        Stop::Failed(failure)
-    }
-}
-
-impl From<currents::Error> for Stop {
-    fn from(error: currents::Error) -> Self {
-        Stop::Failed(error.into())
-    }
-}
-
-impl From<currents::ValidationError> for Stop {
-    fn from(error: currents::ValidationError) -> Self {
-        Stop::Failed(currents::Error::from(error).into())
-    }
-}
-
-impl From<io::Error> for Stop {
-    fn from(error: io::Error) -> Self {
-        Stop::Output(error)
-    }
-}
-
 /// Runs the command the line names (completions are printed before any of this).
-pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
+pub(crate) async fn run(mut cli: Cli, output: Output) -> Result<Exit, Stop> {
+    let base_url = base_url(cli.base_url.take());
+    match command(cli, &base_url, output).await {
+        // The API answers an unknown id with 404, and so does a host for a path it lacks: a
+        // base URL without `/v1` is named, rather than left to look like a missing run.
+        Err(Stop::Failed(failure)) if failure.exit == Exit::NotFound && !ends_in_v1(&base_url) => {
+            Err(Failure {
+                exit: Exit::NotTheApi,
+                message: format!(
+                    "{}; the base URL {base_url} does not end in /v1, where Currents' REST API \
+                     is (--base-url and {API_URL_ENV} take it with /v1, {REST_API_URL_ENV} \
+                     without)",
+                    failure.message
+                ),
+            }
+            .into())
+        }
+        other => other,
+    }
+}
+
+/// `--base-url`; else `CURRENTS_REST_API_URL` with `/v1` added, as `@currents/cmd` reads it (in
+/// a job that runs both, `CURRENTS_API_URL` may be its recording API); else
+/// `CURRENTS_API_URL`; else production's.
+fn base_url(flag: Option<String>) -> String {
+    let set = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    };
+    if let Some(url) = flag {
+        return url;
+    }
+    if let Some(rest) = set(REST_API_URL_ENV) {
+        let rest = rest.trim_end_matches('/');
+        return if ends_in_v1(rest) {
+            rest.to_owned()
+        } else {
+            format!("{rest}/v1")
+        };
+    }
+    set(API_URL_ENV).unwrap_or_else(|| PRODUCTION_URL.to_owned())
+}
+
+fn ends_in_v1(url: &str) -> bool {
+    url.trim_end_matches('/').ends_with("/v1")
+}
+
+async fn command(cli: Cli, base_url: &str, output: Output) -> Result<Exit, Stop> {
     let client = || {
         client(
             cli.api_key.clone(),
-            &cli.base_url,
+            base_url,
             cli.request_timeout.0,
             usize::from(cli.concurrency),
         )
@@ -83,32 +98,19 @@ pub(crate) async fn run(cli: Cli, output: Output) -> Result<Exit, Stop> {
     Ok(Exit::Success)
 }
 
-/// On a terminal, asks `question` and goes on only on yes; elsewhere, a destructive command
-/// needs `--yes`, and this refuses with `refused` (what was not done).
-pub(crate) fn confirm(question: &str, refused: &str) -> Result<(), Stop> {
-    if !io::stdin().is_terminal() {
-        return Err(Failure::invalid(format!(
-            "refusing without --yes: stdin is not a terminal to confirm on; {refused}"
-        ))
-        .into());
-    }
-    eprint!("{question} [y/N] ");
-    io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES") {
-        Ok(())
-    } else {
-        Err(Failure::invalid(format!("not confirmed; {refused}")).into())
-    }
-}
-
 fn client(
     api_key: Option<String>,
     base_url: &str,
     request_timeout: std::time::Duration,
     concurrency: usize,
 ) -> Result<Client, Stop> {
+    if api_key.as_deref().is_some_and(|key| key.trim().is_empty()) {
+        return Err(Failure::invalid(format!(
+            "the API key is empty: set {} to a key, or pass --api-key",
+            currents::API_KEY_ENV
+        ))
+        .into());
+    }
     let Some(api_key) = api_key else {
         return Err(Failure::invalid(format!(
             "no API key: set {} or pass --api-key",

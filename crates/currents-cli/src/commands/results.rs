@@ -11,12 +11,12 @@ use currents::{
     },
 };
 
-use super::Stop;
 use crate::{
     cli::{
         MetricsArgs, MetricsFilterArgs, RangeArgs, SignatureArgs, SpecFilesArgs, TestResultsArgs,
         TestsArgs,
     },
+    exit::Stop,
     listing::{self, Columns},
     output::{Output, fields, table},
     terminal,
@@ -61,10 +61,10 @@ fn count(value: Option<i64>) -> String {
 
 pub(super) async fn instance(
     client: &Client,
-    instance_id: &str,
+    instance_id: &currents::InstanceId,
     output: Output,
 ) -> Result<(), Stop> {
-    let instance = client.instances().get(&instance_id.parse()?).await?;
+    let instance = client.instances().get(instance_id).await?;
     output.data(&instance, |instance| {
         let results = instance.results.clone().unwrap_or_default();
         let stats = results.stats.clone().unwrap_or_default();
@@ -137,7 +137,7 @@ pub(super) async fn spec_files(
         ascending,
         limit,
     } = args.metrics;
-    let project: ProjectId = project.parse()?;
+    let project: ProjectId = project;
     let mut query: Query<'_, GetSpecFiles> = filtered!(
         client.projects().spec_files(&project, span(&range)),
         filters
@@ -181,7 +181,7 @@ pub(super) async fn tests(client: &Client, args: TestsArgs, output: Output) -> R
         ascending,
         limit,
     } = args.metrics;
-    let project: ProjectId = project.parse()?;
+    let project: ProjectId = project;
     let mut query: Query<'_, GetTestsExplorer> =
         filtered!(client.projects().tests(&project, span(&range)), filters);
     if let Some(order) = args.order {
@@ -221,7 +221,7 @@ pub(super) async fn test_results(
     args: TestResultsArgs,
     output: Output,
 ) -> Result<(), Stop> {
-    let signature: TestSignature = args.signature.parse()?;
+    let signature: TestSignature = args.signature;
     let mut query: Query<'_, GetTestResults> = filtered!(
         client.tests().results(&signature, span(&args.range)),
         args.filters
@@ -270,7 +270,7 @@ pub(super) async fn signature(
     args: SignatureArgs,
     output: Output,
 ) -> Result<(), Stop> {
-    let project: ProjectId = args.project.parse()?;
+    let project: ProjectId = args.project;
     let signature = client
         .tests()
         .signature(&project, args.spec, args.titles)

@@ -5,11 +5,13 @@ use currents::{
     api::types::{CreateWebhookRequest, UpdateWebhookRequest, Webhook},
 };
 
-use super::{Stop, actions::read_body, confirm};
 use crate::{
     cli::WebhooksCommand,
+    exit::Stop,
+    files::read_body,
     listing::{self, Columns},
     output::{Output, fields},
+    prompt::confirm,
 };
 
 pub(super) async fn run(
@@ -20,7 +22,6 @@ pub(super) async fn run(
     let webhooks = client.webhooks();
     match command {
         WebhooksCommand::List { project } => {
-            let project: ProjectId = project.parse()?;
             let columns = Columns {
                 // A hook id is a 36-character UUID.
                 header: &[("WEBHOOK", 36), ("EVENTS", 24), ("URL", 0)],
@@ -29,21 +30,21 @@ pub(super) async fn run(
             listing::print(webhooks.list(&project).stream(), output.format, &columns).await?;
         }
         WebhooksCommand::Get(args) => {
-            let hook = webhooks.get(&args.hook_id.parse()?).await?;
+            let hook = webhooks.get(&args.hook_id).await?;
             output.data(&hook, describe)?;
         }
         WebhooksCommand::Create(args) => {
-            let project: ProjectId = args.project.parse()?;
+            let project: ProjectId = args.project;
             let body: CreateWebhookRequest = read_body(&args.file)?;
             output.data(&webhooks.create(&project, body).await?, describe)?;
         }
         WebhooksCommand::Update(args) => {
-            let id: HookId = args.hook_id.parse()?;
+            let id: HookId = args.hook_id;
             let body: UpdateWebhookRequest = read_body(&args.file)?;
             output.data(&webhooks.update(&id, body).await?, describe)?;
         }
         WebhooksCommand::Delete(args) => {
-            let id: HookId = args.hook_id.parse()?;
+            let id: HookId = args.hook_id;
             if !args.yes {
                 confirm(
                     &format!("Delete webhook {id}, for good?"),
