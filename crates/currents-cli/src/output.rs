@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Table, presets::NOTHING};
+use comfy_table::{ContentArrangement, Row, Table, presets::NOTHING};
 use std::time::Duration;
 
+use chrono::{DateTime, Local, SecondsFormat, Utc};
 use currents::{CancelOutcome, Received, ResetReport, Run, RunSummary, api::types::RunGroup};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -146,6 +147,10 @@ fn text_out(text: &str) -> io::Result<()> {
     stdout.flush()
 }
 
+/// The failed specs a run's view lists; the rest are counted, so that a run with hundreds
+/// fits a screen.
+const MAX_FAILED_SPECS: usize = 20;
+
 /// One run for people: what it is, how it went, and which specs failed on which machine.
 pub(crate) fn run_table(run: &Run) -> String {
     let summary = RunSummary::from(run);
@@ -176,7 +181,13 @@ pub(crate) fn run_table(run: &Run) -> String {
                 .trim_end()
                 .to_owned(),
         ),
-        ("Created", run.created_at.to_rfc3339()),
+        (
+            "Created",
+            // Whole seconds, in the local time zone (`$TZ`).
+            run.created_at
+                .with_timezone(&Local)
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+        ),
         ("Duration", duration),
         (
             "Tests",
@@ -193,7 +204,13 @@ pub(crate) fn run_table(run: &Run) -> String {
             ),
         ),
     ] {
-        text.push_str(&format!("{label:<9} {value}\n"));
+        let line = format!("{label:<9} {value}");
+        let line = match terminal::width() {
+            Some(width) => console::truncate_str(&line, width, "…").into_owned(),
+            None => line,
+        };
+        text.push_str(&line);
+        text.push('\n');
     }
     let groups = groups_table(run);
     if !groups.is_empty() {
@@ -204,10 +221,12 @@ pub(crate) fn run_table(run: &Run) -> String {
         let rows = summary
             .failed_specs
             .iter()
+            .take(MAX_FAILED_SPECS)
             .map(|spec| {
                 vec![
                     spec.spec.clone(),
                     spec.machine_id.clone().unwrap_or_else(|| "-".into()),
+                    spec.instance_id.clone().unwrap_or_else(|| "-".into()),
                     spec.failures.to_string(),
                     spec.exception
                         .as_deref()
@@ -219,9 +238,13 @@ pub(crate) fn run_table(run: &Run) -> String {
             .collect::<Vec<_>>();
         text.push_str("\nFailed specs\n");
         text.push_str(&table(
-            &["SPEC", "MACHINE", "FAILED TESTS", "EXCEPTION"],
+            &["SPEC", "MACHINE", "INSTANCE", "FAILED TESTS", "EXCEPTION"],
             rows,
         ));
+        let more = summary.failed_specs.len().saturating_sub(MAX_FAILED_SPECS);
+        if more > 0 {
+            text.push_str(&format!("{more} more (use --output json)\n"));
+        }
     }
     text
 }
@@ -310,13 +333,48 @@ pub(crate) fn fields(rows: &[(&str, String)]) -> String {
         .collect()
 }
 
+/// A time in a table, as people read it: how long ago (`3h ago`) within a month, the local
+/// date (`$TZ`) before that, and the local time for one in the future.
+pub(crate) fn ago(at: DateTime<Utc>) -> String {
+    ago_from(Utc::now(), at)
+}
+
+fn ago_from(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    const MINUTE: i64 = 60;
+    const HOUR: i64 = 60 * MINUTE;
+    const DAY: i64 = 24 * HOUR;
+    let local = at.with_timezone(&Local);
+    match now.signed_duration_since(at).num_seconds() {
+        seconds if seconds < 0 => local.format("%Y-%m-%d %H:%M").to_string(),
+        seconds if seconds < MINUTE => "just now".to_owned(),
+        seconds if seconds < HOUR => format!("{}m ago", seconds / MINUTE),
+        seconds if seconds < DAY => format!("{}h ago", seconds / HOUR),
+        seconds if seconds < 30 * DAY => format!("{}d ago", seconds / DAY),
+        _ => local.format("%Y-%m-%d").to_string(),
+    }
+}
+
 /// Left-aligned columns with a header, no borders, no trailing spaces.
 pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut table = Table::new();
     table.load_style(NOTHING).force_no_tty().set_header(header);
+    // On a terminal the table fits its width: long cells are cut to one line with `…`.
+    let width = terminal::width();
+    if let Some(width) = width {
+        // The outer padding (one column) is removed below, so the table may take one more.
+        let width = u16::try_from(width + 1).unwrap_or(u16::MAX);
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_truncation_indicator("…");
+    }
     // Cells are made safe before layout, so that their widths are those of what is shown.
     for row in rows {
-        table.add_row(row.iter().map(|cell| terminal::safe(cell)));
+        let mut row = Row::from(row.iter().map(|cell| terminal::safe(cell)));
+        if width.is_some() {
+            row.max_height(1);
+        }
+        table.add_row(row);
     }
     // The preset pads every cell by one space; the outer padding only indents the table.
     let mut text = String::new();
@@ -325,4 +383,34 @@ pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
         text.push('\n');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_how_long_ago() {
+        let now = DateTime::parse_from_rfc3339("2026-12-03T12:00:00Z")
+            .expect("a time")
+            .to_utc();
+        // (seconds before now, what a table shows); the dates are local, so UTC here.
+        let cases = [
+            (0, "just now"),
+            (59, "just now"),
+            (60, "1m ago"),
+            (3_599, "59m ago"),
+            (3_600, "1h ago"),
+            (86_399, "23h ago"),
+            (86_400, "1d ago"),
+            (29 * 86_400, "29d ago"),
+        ];
+        for (seconds, shown) in cases {
+            let at = now - chrono::TimeDelta::seconds(seconds);
+            assert_eq!(ago_from(now, at), shown, "{seconds} s");
+        }
+        // Far from now either way, the arithmetic saturates rather than panics.
+        assert!(!ago_from(now, DateTime::<Utc>::MIN_UTC).is_empty());
+        assert!(!ago_from(now, DateTime::<Utc>::MAX_UTC).is_empty());
+    }
 }

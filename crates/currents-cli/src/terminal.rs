@@ -2,8 +2,12 @@
 //! titles, errors and action names come from whoever pushed them, and a terminal obeys control
 //! sequences wherever they appear: OSC 52 writes the clipboard, OSC 8 hides a link behind other
 //! words, `CSI 2J` clears the screen. Everything printed for a person passes through [`safe`].
+//! [`width`] is how wide the terminal is, for tables.
 
-use std::borrow::Cow;
+use std::{
+    borrow::Cow,
+    io::{self, IsTerminal as _},
+};
 
 /// `text` with every control sequence (CSI, OSC, DCS, SOS/PM/APC and other ESC sequences,
 /// whether introduced by ESC or by their 8-bit C1 form) removed whole, and every other control
@@ -53,6 +57,22 @@ impl vte::Perform for Visible {
             self.0.push(char::from(byte));
         }
     }
+}
+
+/// The width a table may take: stdout's terminal's, which `$COLUMNS` overrides; none when
+/// stdout is not a terminal.
+pub(crate) fn width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok();
+    columns
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|&columns| columns > 0)
+        .or_else(|| {
+            let (_, columns) = console::Term::stdout().size_checked()?;
+            Some(usize::from(columns))
+        })
 }
 
 #[cfg(test)]

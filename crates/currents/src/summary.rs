@@ -53,11 +53,14 @@ pub struct SpecCounts {
 /// A spec that failed, and the machine that ran it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FailedSpec {
     /// The spec file.
     pub spec: String,
     /// The machine that ran it; resetting this machine re-runs the spec.
     pub machine_id: Option<String>,
+    /// The instance (this spec on that machine), whose tests `getInstance` shows.
+    pub instance_id: Option<String>,
     /// How many of its tests failed.
     pub failures: i64,
     /// The error that stopped the whole spec, if one did.
@@ -140,6 +143,7 @@ impl From<&Run> for RunSummary {
                 failed_specs.push(FailedSpec {
                     spec: spec.spec.clone().unwrap_or_default(),
                     machine_id: spec.machine_id.clone(),
+                    instance_id: spec.instance_id.clone(),
                     failures: results
                         .stats
                         .as_ref()

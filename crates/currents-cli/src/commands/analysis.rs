@@ -18,7 +18,7 @@ use crate::{
     exit::Failure,
     exit::Stop,
     listing::{self, Columns},
-    output::Output,
+    output::{Output, ago},
     terminal,
 };
 
@@ -168,12 +168,10 @@ pub(super) async fn terms(client: &Client, args: TermsArgs, output: Output) -> R
         query = query.search(search);
     }
     let columns = Columns {
-        header: &[("LAST SEEN", 25), ("VALUE", 0)],
+        header: &[("LAST SEEN", 10), ("VALUE", 0)],
         row: |term: &Term| {
             vec![
-                term.updated_at
-                    .map(|at| at.to_rfc3339())
-                    .unwrap_or_default(),
+                term.updated_at.map(ago).unwrap_or_default(),
                 term.value.clone(),
             ]
         },

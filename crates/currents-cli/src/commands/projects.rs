@@ -6,7 +6,7 @@ use crate::{
     cli::ProjectsCommand,
     exit::Stop,
     listing::{self, Columns},
-    output::{Output, fields},
+    output::{Output, ago, fields},
 };
 
 pub(super) async fn run(
@@ -26,7 +26,7 @@ pub(super) async fn run(
                     vec![
                         project.project_id.clone(),
                         project.name.clone(),
-                        project.created_at.to_rfc3339(),
+                        ago(project.created_at),
                     ]
                 },
             };

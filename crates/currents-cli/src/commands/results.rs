@@ -18,7 +18,7 @@ use crate::{
     },
     exit::Stop,
     listing::{self, Columns},
-    output::{Output, fields, table},
+    output::{Output, ago, fields, table},
     terminal,
 };
 
@@ -234,7 +234,7 @@ pub(super) async fn test_results(
             ("RUN", 26),
             ("STATUS", 8),
             ("FLAKY", 6),
-            ("CREATED", 26),
+            ("CREATED", 10),
             ("BRANCH", 0),
         ],
         row: |result: &TestResult| {
@@ -249,10 +249,7 @@ pub(super) async fn test_results(
                     || "-".into(),
                     |flaky| if flaky { "yes" } else { "no" }.into(),
                 ),
-                result
-                    .created_at
-                    .map(|at| at.to_rfc3339())
-                    .unwrap_or_default(),
+                result.created_at.map(ago).unwrap_or_default(),
                 result
                     .commit
                     .as_ref()

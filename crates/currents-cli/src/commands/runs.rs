@@ -17,7 +17,7 @@ use crate::{
     exit::{Exit, Stop, keeping_the_verdict},
     last_run,
     listing::{self, Columns},
-    output::Output,
+    output::{Output, ago},
     prompt::confirm,
     terminal,
 };
@@ -274,7 +274,7 @@ async fn list_runs(client: &Client, args: ListRunsArgs, output: Output) -> Resul
             ("RUN", 26),
             ("STATUS", 10),
             ("BRANCH", 22),
-            ("CREATED", 26),
+            ("CREATED", 10),
             ("TAGS", 0),
         ],
         row: |run: &RunFeedItem| {
@@ -290,7 +290,7 @@ async fn list_runs(client: &Client, args: ListRunsArgs, output: Output) -> Resul
                     .map(ToString::to_string)
                     .unwrap_or_default(),
                 branch.unwrap_or_else(|| "-".into()),
-                run.created_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
+                run.created_at.map(ago).unwrap_or_default(),
                 run.tags.join(", "),
             ]
         },

@@ -23,6 +23,8 @@ pub(crate) fn currents(fake: &FakeServer) -> Command {
         .env_remove("CURRENTS_PROJECT_ID")
         .env_remove("GITHUB_RUN_ID")
         .env_remove("GITHUB_RUN_ATTEMPT")
+        // Absolute times are shown in the local time zone.
+        .env("TZ", "UTC")
         .timeout(Duration::from_secs(60));
     command
 }
