@@ -175,7 +175,7 @@ pub(crate) struct LimitArg {
 #[derive(Debug, Args)]
 pub(crate) struct ListRunsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// A branch name, or a prefix ending in '*'; repeat for several (any may match).
     #[arg(long = "branch")]
@@ -239,7 +239,7 @@ pub(crate) struct MetricsFilterArgs {
 #[derive(Debug, Args)]
 pub(crate) struct MetricsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
@@ -290,7 +290,7 @@ pub(crate) struct TestResultsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct SignatureArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// The spec file's path.
     #[arg(long)]
@@ -326,7 +326,7 @@ pub(crate) enum ActionsCommand {
 #[derive(Debug, Args)]
 pub(crate) struct AffectedTestsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
@@ -366,7 +366,7 @@ pub(crate) struct ExecutionsArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ErrorsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     #[command(flatten)]
     pub(crate) range: RangeArgs,
@@ -393,7 +393,7 @@ pub(crate) enum WebhooksCommand {
     /// List a project's webhooks.
     List {
         /// The project id.
-        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
         project: ProjectId,
     },
     /// Show a webhook.
@@ -458,7 +458,7 @@ pub(crate) struct ContextArgs {
 #[derive(Debug, Args)]
 pub(crate) struct PrsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// Order by (last_run by default).
     #[arg(long, value_parser = PossibleValuesParser::new(PullRequestOrder::KNOWN))]
@@ -477,7 +477,7 @@ pub(crate) struct TermsArgs {
     #[arg(value_parser = PossibleValuesParser::new(TermType::KNOWN))]
     pub(crate) term_type: String,
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// Only values that contain this.
     #[arg(long)]
@@ -497,6 +497,9 @@ pub(crate) enum JiraCommand {
         installation: JiraInstallationId,
     },
     /// The issue types of a Jira project, with their custom fields.
+    #[command(
+        override_usage = "currents jira issue-types [OPTIONS]\n         --installation <INSTALLATION> --jira-project <JIRA_PROJECT>"
+    )]
     IssueTypes {
         /// The Jira site's Installation ID.
         #[arg(long)]
@@ -512,7 +515,7 @@ pub(crate) enum JiraCommand {
         /// The Jira issue key, such as PROJ-123.
         issue_key: String,
         /// The project id.
-        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+        #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
         project: ProjectId,
         /// The JSON body: a file, or - for stdin.
         #[arg(long, value_name = "PATH")]
@@ -543,7 +546,7 @@ pub(crate) struct ApiArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ListActionsArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// Only actions in this state; repeat for several.
     #[arg(long = "status", value_parser = PossibleValuesParser::new(ActionStatus::KNOWN))]
@@ -562,7 +565,7 @@ pub(crate) struct ActionArg {
 #[derive(Debug, Args)]
 pub(crate) struct CreateActionArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// The JSON body: a file, or - for stdin.
     #[arg(long, value_name = "PATH")]
@@ -596,7 +599,7 @@ pub(crate) struct RunArg {
 #[derive(Debug, Args)]
 pub(crate) struct FindArgs {
     /// The project id.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: ProjectId,
     /// A branch name, or a prefix ending in '*' (e.g. 'release/*').
     #[arg(long)]
@@ -620,13 +623,13 @@ pub(crate) struct FindArgs {
 #[derive(Debug, Args)]
 pub(crate) struct CancelGithubArgs {
     /// The GitHub Actions workflow run id (github.run_id).
-    #[arg(long, env = GITHUB_RUN_ID_ENV, hide_env_values = true)]
+    #[arg(long, env = GITHUB_RUN_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) github_run_id: String,
     /// The workflow run attempt (github.run_attempt).
-    #[arg(long, env = GITHUB_RUN_ATTEMPT_ENV, hide_env_values = true)]
+    #[arg(long, env = GITHUB_RUN_ATTEMPT_ENV, hide_env_values = true, required = false)]
     pub(crate) attempt: u32,
     /// Only cancel a run of this project.
-    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true)]
+    #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
     pub(crate) project: Option<ProjectId>,
     /// Only cancel the run with this CI build id.
     #[arg(long)]

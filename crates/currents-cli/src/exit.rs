@@ -35,8 +35,7 @@ impl Exit {
         match self {
             Exit::Success => "success, or the waited-for or summarised run passed",
             Exit::RunNotPassed => {
-                "the waited-for or summarised run finished and did not pass (failed, cancelled \
-                 or timed out)"
+                "the run finished and did not pass: failed, cancelled or timed out"
             }
             Exit::InvalidInput => "invalid input; no request was sent",
             Exit::ApiError => "API or transport error",

@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod examples;
 mod exit;
 mod files;
 mod js_json;
@@ -20,16 +21,34 @@ use std::{
     process::ExitCode,
 };
 
-use clap::{CommandFactory as _, Parser as _};
+use clap::FromArgMatches as _;
 
 use crate::{
-    cli::{Cli, Command, Format},
+    cli::{Cli, Command, Format, GITHUB_RUN_ATTEMPT_ENV, GITHUB_RUN_ID_ENV, PROJECT_ID_ENV},
     exit::Exit,
     output::Output,
 };
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&examples::command().get_matches()) {
+        Ok(cli) => cli,
+        // The arguments a CI job usually sets in its environment (the project, the GitHub
+        // run) are left out of usage lines, so clap finds them missing only here.
+        Err(error) if error.kind() == clap::error::ErrorKind::MissingRequiredArgument => {
+            // The derive names the field at the end of its message.
+            let message = error.to_string();
+            let missing = message.trim_end().rsplit(": ").next().unwrap_or_default();
+            let (flag, variable) = match missing {
+                "project" => ("--project", PROJECT_ID_ENV),
+                "github_run_id" => ("--github-run-id", GITHUB_RUN_ID_ENV),
+                "attempt" => ("--attempt", GITHUB_RUN_ATTEMPT_ENV),
+                _ => error.exit(),
+            };
+            eprintln!("error: {flag} is missing: pass it, or set {variable}");
+            return Exit::InvalidInput.into();
+        }
+        Err(error) => error.exit(),
+    };
     logs::init(cli.verbose, currents::RetryPolicy::default().max_attempts());
     let format = cli.output.unwrap_or(if io::stdout().is_terminal() {
         Format::Table
@@ -42,7 +61,7 @@ fn main() -> ExitCode {
         // Written whole from a buffer: `completions zsh | head -1` closes the pipe early, which
         // clap_complete's own writes would panic on.
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "currents", &mut script);
+        clap_complete::generate(shell, &mut examples::command(), "currents", &mut script);
         return match io::stdout().write_all(&script) {
             Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
                 eprintln!("error: cannot write the output: {error}");

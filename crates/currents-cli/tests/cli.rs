@@ -28,6 +28,8 @@ fn subcommands(help: &str) -> Vec<String> {
         .skip_while(|line| *line != "Commands:")
         .skip(1)
         .take_while(|line| !line.trim().is_empty())
+        // A command's line starts two spaces in; a wrapped description, further.
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
         .filter_map(|line| line.split_whitespace().next())
         .filter(|name| *name != "help")
         .map(str::to_owned)
@@ -47,10 +49,21 @@ fn help_for_every_command_matches_the_snapshots() {
             .args(&args)
             .env("CURRENTS_API_KEY", "sk-never-shown")
             .env("CURRENTS_API_URL", "http://127.0.0.1:9/v1")
+            // Help as an 80-column terminal shows it.
+            .env("COLUMNS", "80")
             .output()
             .expect("run");
         assert!(output.status.success(), "{args:?}");
         let help = String::from_utf8(output.stdout).expect("UTF-8 help");
+        // Wrapped between words by clap, never by the terminal inside one.
+        for line in help.lines() {
+            assert!(line.chars().count() <= 80, "{args:?}: {line}");
+        }
+        let examples = ["\nExamples:\n  $ ", "\nExamples:\n  # body.json"];
+        assert!(
+            examples.iter().any(|start| help.contains(start)),
+            "{args:?}: {help}"
+        );
         assert!(
             !help.contains("sk-never-shown"),
             "--help must not echo the key"

@@ -67,7 +67,7 @@ fn each_outcome_has_its_own_code() {
         ])
         .start();
     let without_v1 = fake.base_url().trim_end_matches("/v1").to_owned();
-    let cases: [Case; 7] = [
+    let cases: [Case; 9] = [
         (&["runs", "summary", "done"], &[], 0, ""),
         (&["runs", "summary", "bad"], &[], 1, ""),
         (&["runs", "summary", "going"], &[], 6, ""),
@@ -89,6 +89,19 @@ fn each_outcome_has_its_own_code() {
             &[("CURRENTS_API_KEY", "   ")],
             2,
             "the API key is empty",
+        ),
+        // Usage lines leave out what a CI job sets in its environment; missing, it is named.
+        (
+            &["signature", "--spec", "a.cy.ts", "--title", "t"],
+            &[],
+            2,
+            "--project is missing: pass it, or set CURRENTS_PROJECT_ID",
+        ),
+        (
+            &["runs", "cancel-github", "--attempt", "1"],
+            &[],
+            2,
+            "--github-run-id is missing: pass it, or set GITHUB_RUN_ID",
         ),
     ];
     for (args, envs, code, says) in cases {
