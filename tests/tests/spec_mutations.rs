@@ -17,7 +17,9 @@ mod workspace_copy;
 use std::{fs, path::Path};
 
 use serde_json::Value;
-use workspace_copy::{cargo, copy_workspace, mutate, project_runs_parameters, text, workspace};
+use workspace_copy::{
+    SNAPSHOTS, cargo, copy_workspace, mutate, project_runs_parameters, text, workspace,
+};
 
 /// A test of the copy's facade, as a user of the crate would write it.
 const CALLER: &str = r#"
@@ -67,14 +69,6 @@ struct Case {
 const CHECK_FACADE: &[&str] = &["check", "--offline", "-p", "currents", "--lib"];
 const CHECK_CLI: &[&str] = &["check", "--offline", "-p", "currents-cli"];
 const CALLER_TEST: &[&str] = &["test", "--offline", "-p", "currents", "--test", "caller"];
-const SNAPSHOTS: &[&str] = &[
-    "test",
-    "--offline",
-    "-p",
-    "currents-api",
-    "--test",
-    "generated_code",
-];
 
 fn cases() -> Vec<Case> {
     vec![

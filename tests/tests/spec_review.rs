@@ -7,7 +7,7 @@ mod workspace_copy;
 use std::{path::Path, process::Command};
 
 use workspace_copy::{
-    cargo, cargo_with, copy_workspace, mutate, project_runs_parameters, text, workspace,
+    SNAPSHOTS, cargo, cargo_with, copy_workspace, mutate, project_runs_parameters, text, workspace,
 };
 
 fn git(copy: &Path, args: &[&str]) {
@@ -33,6 +33,15 @@ fn review(copy: &Path) -> String {
     let output = cargo(workspace(), &args);
     assert!(output.status.success(), "xtask review: {}", text(&output));
     String::from_utf8(output.stdout).expect("a UTF-8 review")
+}
+
+/// The API diff's section of one operation.
+fn section<'a>(review: &'a str, operation: &str) -> &'a str {
+    let heading = format!("Operation `{operation}`");
+    review
+        .split("\n### ")
+        .find(|section| section.starts_with(&heading))
+        .unwrap_or_else(|| panic!("no section for {operation}:\n{review}"))
 }
 
 /// The areas the review's snapshot table names, with how each moved.
@@ -64,15 +73,7 @@ fn the_review_names_the_change_its_class_and_the_snapshot_areas_that_moved() {
             "schema": { "type": "string" }
         }));
     });
-    let snapshots = [
-        "test",
-        "--offline",
-        "-p",
-        "currents-api",
-        "--test",
-        "generated_code",
-    ];
-    let accepted = cargo_with(&copy, &snapshots, &[("INSTA_UPDATE", "always")]);
+    let accepted = cargo_with(&copy, SNAPSHOTS, &[("INSTA_UPDATE", "always")]);
     assert!(accepted.status.success(), "{}", text(&accepted));
     let additive = review(&copy);
     eprintln!("{additive}");
@@ -88,10 +89,7 @@ fn the_review_names_the_change_its_class_and_the_snapshot_areas_that_moved() {
         additive.contains("## API changes: 0 breaking, 1 additive, 0 documentation"),
         "{additive}"
     );
-    let operation = additive
-        .split("\n### ")
-        .find(|section| section.starts_with("Operation `listProjectRuns`"))
-        .unwrap_or_else(|| panic!("no section for listProjectRuns:\n{additive}"));
+    let operation = section(&additive, "listProjectRuns");
     assert!(
         operation.contains("| additive |") && operation.contains("`machine`"),
         "{operation}"
@@ -116,10 +114,7 @@ fn the_review_names_the_change_its_class_and_the_snapshot_areas_that_moved() {
         breaking.contains("**Breaking for Rust callers: yes.** 1 breaking change(s)"),
         "{breaking}"
     );
-    let operation = breaking
-        .split("\n### ")
-        .find(|section| section.starts_with("Operation `listProjectRuns`"))
-        .unwrap_or_else(|| panic!("no section for listProjectRuns:\n{breaking}"));
+    let operation = section(&breaking, "listProjectRuns");
     assert!(
         operation.contains("| breaking |") && operation.contains("`authors[]`"),
         "{operation}"

@@ -2,7 +2,7 @@
 //! formats and every exit code.
 
 use std::{
-    process::{Command as StdCommand, Stdio},
+    process::Command as StdCommand,
     time::{Duration, Instant},
 };
 
@@ -315,14 +315,8 @@ fn wait_exits_0_when_the_run_passes_and_5_at_the_deadline() {
             RunFixture::new("w2").status("running"),
         ])
         .start();
-    let child = StdCommand::new(BIN)
-        .args(["runs", "wait", "w1", "--poll", "30ms", "--timeout", "20s"])
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start currents");
+    let args = ["runs", "wait", "w1", "--poll", "30ms", "--timeout", "20s"];
+    let child = support::spawn(&fake, &args);
     let started = Instant::now();
     while fake
         .requests()

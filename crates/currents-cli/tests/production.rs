@@ -252,7 +252,10 @@ fn an_unknown_completion_state_is_waited_on_and_named_once() {
     let fake = production_fake();
     // The fake compiles its request schemas on its first request (over a second in a debug
     // build on a busy machine), which this one-second wait must not be charged with.
-    support::answer_data(&fake, &currents::api::operations::GetRun::new("prod-paused"));
+    support::answer_data(
+        &fake,
+        &currents::api::operations::GetRun::new("prod-paused"),
+    );
     let waited = run(
         &fake,
         &[

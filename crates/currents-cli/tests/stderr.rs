@@ -2,15 +2,12 @@
 //! in a pipe, so that a CI log shows why a command takes long; `-v`'s logs without escape codes
 //! in a file; colour as `NO_COLOR` and `CLICOLOR_FORCE` say.
 
-use std::{
-    process::{Command as StdCommand, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 mod support;
 
 use currents_fake::{FakeServer, Fault, Operation, RunFixture};
-use support::{BIN, currents, stderr};
+use support::{currents, stderr};
 
 #[test]
 fn a_retried_call_prints_a_line_per_retry() {
@@ -52,22 +49,16 @@ fn a_wait_in_a_pipe_prints_a_heartbeat() {
     let fake = FakeServer::builder()
         .runs([RunFixture::new("w1").status("running")])
         .start();
-    let child = StdCommand::new(BIN)
-        .args([
-            "runs",
-            "wait",
-            "w1",
-            "--poll",
-            "100ms",
-            "--heartbeat",
-            "500ms",
-        ])
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start currents");
+    let args = [
+        "runs",
+        "wait",
+        "w1",
+        "--poll",
+        "100ms",
+        "--heartbeat",
+        "500ms",
+    ];
+    let child = support::spawn(&fake, &args);
     std::thread::sleep(Duration::from_millis(1_600));
     fake.update_run("w1", |run| {
         run.status = currents::RunStatus::Passed;

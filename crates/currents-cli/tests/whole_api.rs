@@ -3,7 +3,6 @@
 
 use std::{
     io::{BufRead as _, BufReader, Write as _},
-    process::{Command as StdCommand, Stdio},
     time::{Duration, Instant},
 };
 
@@ -12,7 +11,7 @@ mod support;
 use chrono::{TimeZone as _, Utc};
 use currents_fake::{FakeServer, Fault, Operation, RunFixture};
 use serde_json::Value;
-use support::{BIN, currents, run, stdout};
+use support::{currents, run, stdout};
 
 fn lines(output: &std::process::Output) -> Vec<Value> {
     stdout(output)
@@ -142,15 +141,8 @@ fn thousand_runs() -> FakeServer {
 /// time of the first, the time of the last, and the run ids in order.
 fn stream_runs_list(fake: &FakeServer, extra: &[&str]) -> (Duration, Duration, Vec<Value>) {
     let started = Instant::now();
-    let mut child = StdCommand::new(BIN)
-        .args(["runs", "list", "--project", "p"])
-        .args(extra)
-        .env("CURRENTS_API_KEY", fake.api_key())
-        .env("CURRENTS_API_URL", fake.base_url())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn currents");
+    let args = [&["runs", "list", "--project", "p"][..], extra].concat();
+    let mut child = support::spawn(fake, &args);
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let mut first = String::new();
     reader.read_line(&mut first).expect("a first line");

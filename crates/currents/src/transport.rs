@@ -100,21 +100,33 @@ impl Reply {
             #[serde(borrow)]
             data: &'a RawValue,
         }
-        if !self.status.is_success() {
-            return Err(self.into_error());
-        }
-        let decode_error = |source| Error::Decode {
-            operation: self.operation.clone(),
-            status: self.status.as_u16(),
-            source,
-        };
+        let reply = self.successful()?;
+        let decode_error = |source| reply.decode_error(source);
         // The typed decode checks the whole envelope; the raw one keeps `data` as sent.
-        let response: R::Response = serde_json::from_slice(&self.body).map_err(decode_error)?;
-        let raw = serde_json::from_slice::<Envelope<'_>>(&self.body)
+        let response: R::Response = serde_json::from_slice(&reply.body).map_err(decode_error)?;
+        let raw = serde_json::from_slice::<Envelope<'_>>(&reply.body)
             .map_err(decode_error)?
             .data
             .to_owned();
-        Ok(Received::new(R::data(response), raw).with_meta(Arc::new(self.meta())))
+        Ok(Received::new(R::data(response), raw).with_meta(Arc::new(reply.meta())))
+    }
+
+    /// The reply, if its status is a success; else the error that status stands for.
+    pub(crate) fn successful(self) -> Result<Reply, Error> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The error for a successful answer whose body this client cannot read.
+    pub(crate) fn decode_error(&self, source: serde_json::Error) -> Error {
+        Error::Decode {
+            operation: self.operation.clone(),
+            status: self.status.as_u16(),
+            source,
+        }
     }
 
     /// The status, headers, attempts and time of the answer.

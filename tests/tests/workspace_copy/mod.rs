@@ -83,6 +83,16 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
+/// The test of the generated code's snapshots, as cargo's arguments.
+pub(crate) const SNAPSHOTS: &[&str] = &[
+    "test",
+    "--offline",
+    "-p",
+    "currents-api",
+    "--test",
+    "generated_code",
+];
+
 /// Runs cargo in `dir`, building into this workspace's target directory.
 pub(crate) fn cargo(dir: &Path, args: &[&str]) -> Output {
     cargo_with(dir, args, &[])

@@ -29,6 +29,19 @@ pub(crate) fn currents(fake: &FakeServer) -> Command {
     command
 }
 
+/// Starts `currents` with `args` against the fake, its stdout and stderr piped, and returns
+/// at once: for a command that runs while the test changes the fake.
+pub(crate) fn spawn(fake: &FakeServer, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .args(args)
+        .env("CURRENTS_API_KEY", fake.api_key())
+        .env("CURRENTS_API_URL", fake.base_url())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start currents")
+}
+
 /// Runs `currents` with `args` against the fake and waits for it.
 pub(crate) fn run(fake: &FakeServer, args: &[&str]) -> Output {
     currents(fake).args(args).output().expect("run currents")

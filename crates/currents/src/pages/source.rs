@@ -110,14 +110,8 @@ fn decode<T: DeserializeOwned>(
     key: impl Fn(&T) -> Option<String>,
     time: Option<ItemTime<T>>,
 ) -> Result<Fetched<T>, Error> {
-    if !reply.status.is_success() {
-        return Err(reply.into_error());
-    }
-    let decode_error = |source| Error::Decode {
-        operation: reply.operation.clone(),
-        status: reply.status.as_u16(),
-        source,
-    };
+    let reply = reply.successful()?;
+    let decode_error = |source| reply.decode_error(source);
     let (raws, next) = split(&reply.body).map_err(decode_error)?;
     let last_cursor = raws.last().and_then(|item| raw_cursor(item));
     let meta = Arc::new(reply.meta());
