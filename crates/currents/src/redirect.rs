@@ -188,4 +188,42 @@ mod tests {
             matches!(without, Hop::Refuse { status: 302, ref location, .. } if location.is_empty())
         );
     }
+
+    /// The "http downgrade" column of the redirect table. The hostile server in
+    /// `tests/tests/hostile.rs` speaks plain HTTP only, so an `https` base URL, the only one a
+    /// downgrade can leave, is decided here, cell by cell, by the same function the transport
+    /// calls for every hop.
+    #[test]
+    fn a_downgrade_to_plain_http_is_refused_for_every_method_and_status() {
+        let base = Url::parse("https://api.currents.dev/v1").expect("base");
+        let from = Url::parse("https://api.currents.dev/v1/runs/r1").expect("from");
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::LOCATION,
+            header::HeaderValue::from_static("http://api.currents.dev/v1/runs/r2?key=k"),
+        );
+        let methods = [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::POST,
+            Method::PATCH,
+        ];
+        for method in methods {
+            for status in [301, 302, 303, 307, 308] {
+                let status = StatusCode::from_u16(status).expect("status");
+                let decided = decide(&method, &base, &from, status, &headers, 0);
+                assert!(
+                    matches!(
+                        &decided,
+                        Hop::Refuse { location, .. }
+                            if location == "http://api.currents.dev/v1/runs/r2"
+                    ),
+                    "{method} {status}: {decided:?}"
+                );
+            }
+        }
+    }
 }
