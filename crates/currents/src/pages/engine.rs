@@ -734,8 +734,11 @@ fn take_slice_page<T>(slice: &mut Slice, mut fetched: Fetched<T>) -> SliceOutcom
         }
     }
     SliceOutcome {
+        // The keys and times checked the page; it waits for its turn without them.
         page: Some(Fetched {
             items: kept,
+            keys: Vec::new(),
+            times: Vec::new(),
             ..fetched
         }),
         problem,
