@@ -343,8 +343,7 @@ fn failed_specs() -> FakeServer {
 }
 
 #[tokio::test]
-async fn reset_failed_is_an_error_when_a_batch_fails_and_keeps_the_report() {
-    use std::error::Error as _;
+async fn reset_failed_of_one_batch_is_that_batch_s_error() {
     let fake = failed_specs();
     let client = client(&fake);
     // The batch fails for good: a 400 is not retried.
@@ -360,14 +359,60 @@ async fn reset_failed_is_an_error_when_a_batch_fails_and_keeps_the_report() {
         .reset_failed(&run_id("r1"), ResetOptions::default())
         .await
         .expect_err("the only batch failed");
-    let Error::PartialReset(report) = &failed else {
-        panic!("not a partial reset: {failed:?}");
-    };
-    assert_eq!((report.batches.len(), report.is_success()), (1, false));
-    assert_eq!(report.batches[0].machines.len(), 2);
-    assert_eq!(failed.to_string(), "1 of 1 reset batches failed");
-    let cause = failed.source().expect("the failed batch's error");
-    assert!(cause.to_string().contains("HTTP 400"), "{cause}");
+    assert!(failed.is_server_refusal(), "{failed:?}");
+    assert!(failed.to_string().contains("HTTP 400"), "{failed}");
+}
+
+/// What a service can tell from an error, by the status the API answered with, for a call
+/// and for a reset of one batch.
+#[tokio::test]
+async fn errors_say_what_kind_they_are() {
+    // (status, answered to every attempt, throttled, not found, refused, retryable)
+    let cases = [
+        (429, true, true, false, false, true),
+        (503, true, false, false, false, true),
+        (404, false, false, true, false, false),
+        (400, false, false, false, true, false),
+        (422, false, false, false, true, false),
+    ];
+    for (status, every_attempt, throttled, not_found, refused, retryable) in cases {
+        for operation in [Operation::GetRun, Operation::ResetRun] {
+            let fake = failed_specs();
+            let client = client(&fake);
+            let attempts = if every_attempt { 3 } else { 1 };
+            for _ in 0..attempts {
+                let retry_after = None;
+                fake.push_fault(
+                    operation,
+                    Fault::Status {
+                        status,
+                        retry_after,
+                    },
+                );
+            }
+            let error = match operation {
+                Operation::GetRun => client.runs().get(&run_id("r1")).await.map(|_| ()),
+                _ => client
+                    .runs()
+                    .reset_failed(&run_id("r1"), ResetOptions::default())
+                    .await
+                    .map(|_| ()),
+            }
+            .expect_err("the fault's status");
+            let kind = (
+                error.is_throttled(),
+                error.is_not_found(),
+                error.is_server_refusal(),
+                error.is_retryable(),
+            );
+            assert_eq!(
+                kind,
+                (throttled, not_found, refused, retryable),
+                "{status} {operation:?}: {error:?}"
+            );
+            assert_eq!(error.status(), Some(status), "{operation:?}");
+        }
+    }
 }
 
 #[tokio::test]

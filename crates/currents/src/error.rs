@@ -424,7 +424,9 @@ impl Error {
     /// The HTTP status of the response that caused the error, where there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             Error::NotFound { .. } => Some(404),
             Error::TooLarge {
                 limit: SizeLimit::Api,
@@ -457,9 +459,45 @@ impl Error {
         }
     }
 
-    /// Whether the input was refused before any request was sent.
+    /// Whether the input was refused by this client, before any request was sent. The API's
+    /// own refusals are [`Error::is_server_refusal`].
     pub fn is_validation(&self) -> bool {
         matches!(self, Error::Validation(_))
+    }
+
+    /// Whether the API throttled the call: HTTP 429, still, after the client's retries. A
+    /// reset of one batch that is throttled is this too.
+    pub fn is_throttled(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// Whether what the call named does not exist: HTTP 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// Whether the API refused the request as it was sent: HTTP 400, 409 or 422 (its own
+    /// checks of the input, or a state that forbids the change). Sending it again unchanged
+    /// gets the same answer.
+    pub fn is_server_refusal(&self) -> bool {
+        matches!(
+            self,
+            Error::Api {
+                status: 400 | 409 | 422,
+                ..
+            }
+        )
+    }
+
+    /// Whether the same call may succeed if it is made again later: HTTP 429, 500, 502, 503
+    /// and 504, a timeout of the call, and a failed connection or transfer. These are what the
+    /// client retried already, so a caller who tries again should wait first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            _ => false,
+        }
     }
 
     /// Whether a request timeout or a `wait_for` deadline expired.

@@ -48,7 +48,7 @@ pub struct ResetBatch {
 /// A batch can fail while the others succeed, so a report must be read:
 /// [`ResetReport::is_success`], or [`ResetReport::into_result`] for the first error.
 /// [`Runs::reset_failed`] does this itself and returns [`Error::PartialReset`], with the
-/// report, when a batch failed.
+/// report, when one of several batches failed.
 #[derive(Debug, Default)]
 #[must_use = "a batch may have failed: check is_success() or call into_result()"]
 pub struct ResetReport {
@@ -172,7 +172,8 @@ impl Runs<'_> {
 
     /// Gets the run, then resets every machine that ran a spec with a failed test or an
     /// exception. Nothing is sent after the get when no spec failed. When a batch fails, the
-    /// others still run, and the result is [`Error::PartialReset`] with the whole report.
+    /// others still run, and the result is [`Error::PartialReset`] with the whole report; when
+    /// the only batch fails, it is that batch's own error.
     pub async fn reset_failed(
         self,
         run_id: &RunId,
@@ -187,10 +188,11 @@ impl Runs<'_> {
             .filter_map(|machine| MachineId::new(machine).ok())
             .collect::<Vec<_>>();
         let report = self.reset(run_id, machines, options).await;
-        if report.is_success() {
-            Ok(report)
-        } else {
-            Err(Error::PartialReset(Box::new(report)))
+        match report.batches.len() {
+            _ if report.is_success() => Ok(report),
+            // One batch: its own error is the whole story (a 429 stays `is_throttled`).
+            1 => report.into_result(),
+            _ => Err(Error::PartialReset(Box::new(report))),
         }
     }
 }
