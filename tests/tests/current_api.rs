@@ -112,15 +112,51 @@ async fn a_webhook_is_created_listed_changed_and_deleted() {
     );
 
     hooks.delete(&id).await.expect("deleted");
-    for (case, result) in [
-        ("get after delete", hooks.get(&id).await.map(drop)),
-        ("delete again", hooks.delete(&id).await),
-    ] {
-        assert!(
-            matches!(result, Err(Error::NotFound { .. })),
-            "{case}: {result:?}"
-        );
+    let gone = hooks.get(&id).await.map(drop);
+    assert!(matches!(gone, Err(Error::NotFound { .. })), "{gone:?}");
+    // A hook that is gone counts as deleted, so that deleting is safe to repeat.
+    hooks.delete(&id).await.expect("deleted again");
+}
+
+#[tokio::test]
+async fn ensure_registers_one_hook_for_a_url_and_updates_it_in_place() {
+    let fake = fake();
+    let client = client(&fake);
+    let hooks = client.webhooks();
+    let url = "http://127.0.0.1:9/receiver";
+    let first = hooks
+        .ensure(&project(), hook_request(url))
+        .await
+        .expect("created");
+    let again = hooks
+        .ensure(&project(), hook_request(url))
+        .await
+        .expect("found");
+    let mut fewer = hook_request(url);
+    fewer.hook_events = vec![HookEvent::RunCanceled];
+    let changed = hooks.ensure(&project(), fewer).await.expect("updated");
+    // (which call, the hook id it answered, its events)
+    let seen = [
+        ("first", &first.hook_id, &first.hook_events),
+        ("again", &again.hook_id, &again.hook_events),
+        ("changed", &changed.hook_id, &changed.hook_events),
+    ];
+    for (call, id, events) in seen {
+        assert_eq!(id, &first.hook_id, "{call}");
+        let expected = match call {
+            "changed" => vec![HookEvent::RunCanceled],
+            _ => vec![HookEvent::RunStart, HookEvent::RunFinish],
+        };
+        assert_eq!(events, &expected, "{call}");
     }
+    let listed: Vec<_> = hooks
+        .list(&project())
+        .stream()
+        .try_collect()
+        .await
+        .expect("listed");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].hook_events, [HookEvent::RunCanceled]);
 }
 
 #[tokio::test]

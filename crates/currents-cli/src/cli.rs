@@ -400,6 +400,9 @@ pub(crate) enum WebhooksCommand {
     Get(HookArg),
     /// Create a webhook from a JSON body (CreateWebhookRequest).
     Create(CreateActionArgs),
+    /// The project's one webhook for the body's URL: created, or updated in place to the
+    /// body's events, headers and label (CreateWebhookRequest); safe to repeat.
+    Ensure(CreateActionArgs),
     /// Change a webhook with a JSON body (UpdateWebhookRequest).
     Update(UpdateHookArgs),
     /// Delete a webhook, for good.

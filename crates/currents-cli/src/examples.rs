@@ -37,6 +37,12 @@ pub(crate) const BODIES: &[Body] = &[
         arguments: "-p web-app",
     },
     Body {
+        command: "webhooks ensure",
+        schema: "CreateWebhookRequest",
+        json: r#"{"url":"https://ci.example.com/currents","hookEvents":["RUN_FINISH","RUN_CANCELED"]}"#,
+        arguments: "-p web-app",
+    },
+    Body {
         command: "webhooks update",
         schema: "UpdateWebhookRequest",
         json: r#"{"label":"CI notifier"}"#,

@@ -154,6 +154,27 @@ fn webhooks_are_created_listed_updated_and_deleted() {
     assert!(deleted.status.success(), "{deleted:?}");
     let gone = run(&fake, &["webhooks", "get", &id]);
     assert_eq!(gone.status.code(), Some(4), "{gone:?}");
+    // Deleting is safe to repeat: a hook that is gone counts as deleted.
+    let again = run(&fake, &["webhooks", "delete", &id, "--yes"]);
+    assert!(again.status.success(), "{again:?}");
+}
+
+#[test]
+fn webhooks_ensure_leaves_one_hook_for_a_url() {
+    let fake = fake();
+    let ensure = |events: Value| {
+        let body = json!({ "url": "http://127.0.0.1:9/receiver", "hookEvents": events });
+        let args = ["webhooks", "ensure", "-p", "p", "--file", "-"];
+        json_of(&with_stdin(&fake, &args, &body))
+    };
+    let first = ensure(json!(["RUN_FINISH"]));
+    let again = ensure(json!(["RUN_FINISH"]));
+    let changed = ensure(json!(["RUN_CANCELED"]));
+    assert_eq!(first["hookId"], again["hookId"]);
+    assert_eq!(first["hookId"], changed["hookId"]);
+    let listed = lines(&run(&fake, &["webhooks", "list", "-p", "p"]));
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["hookEvents"], json!(["RUN_CANCELED"]));
 }
 
 #[test]

@@ -5,6 +5,7 @@ use currents_api::{
     operations::{CreateWebhook, DeleteWebhook, GetWebhook, ListWebhooks, UpdateWebhook},
     types::{CreateWebhookRequest, HookEvent, UpdateWebhookRequest, Webhook},
 };
+use futures_util::StreamExt as _;
 use serde_json::Value;
 
 use crate::{Client, Error, HookId, ProjectId, Received, ValidationError, query::Query};
@@ -68,18 +69,48 @@ impl<'a> Webhooks<'a> {
             .await
     }
 
-    /// Deletes a webhook, for good (deleteWebhook); deleting it again is
-    /// [`Error::NotFound`]. The answer's body is not read: Currents' own clients see it in
-    /// more than one form (the hook's ids, `{}`, or none).
+    /// The project's one webhook for `hook.url`: created if it has none, or brought to
+    /// `hook`'s events, headers and label in place if it has (n8n's Currents node registers
+    /// its hooks so). Calling it again with the same request changes nothing and creates no
+    /// second hook. Two calls at once for a new URL can both create one.
+    pub async fn ensure(
+        self,
+        project: &ProjectId,
+        hook: CreateWebhookRequest,
+    ) -> Result<Received<Webhook>, Error> {
+        check_headers(hook.headers.as_deref().map(String::as_str))?;
+        check_events(&hook.hook_events)?;
+        let mut hooks = self.list(project).stream();
+        while let Some(existing) = hooks.next().await {
+            let existing = existing?;
+            if existing.url != hook.url.as_str() {
+                continue;
+            }
+            let id = HookId::new(existing.hook_id.as_str())?;
+            let mut update = UpdateWebhookRequest::new();
+            update.hook_events = hook.hook_events;
+            update.headers = hook.headers;
+            update.label = hook.label;
+            return self
+                .client
+                .fetch(&UpdateWebhook::new(id.as_str(), update))
+                .await;
+        }
+        self.create(project, hook).await
+    }
+
+    /// Deletes a webhook, for good (deleteWebhook). A hook that is already gone (HTTP 404)
+    /// counts as deleted, as in n8n's Currents node, so that deleting is safe to repeat. The
+    /// answer's body is not read: Currents' own clients see it in more than one form (the
+    /// hook's ids, `{}`, or none).
     pub async fn delete(self, hook: &HookId) -> Result<(), Error> {
         let reply = self
             .client
             .execute(&DeleteWebhook::new(hook.as_str()))
             .await?;
-        if reply.status.is_success() {
-            Ok(())
-        } else {
-            Err(reply.into_error())
+        match reply.successful() {
+            Err(Error::NotFound { .. }) => Ok(()),
+            other => other.map(|_| ()),
         }
     }
 }

@@ -38,6 +38,10 @@ pub(super) async fn run(
             let body: CreateWebhookRequest = read_body(&args.file)?;
             output.data(&webhooks.create(&project, body).await?, describe)?;
         }
+        WebhooksCommand::Ensure(args) => {
+            let body: CreateWebhookRequest = read_body(&args.file)?;
+            output.data(&webhooks.ensure(&args.project, body).await?, describe)?;
+        }
         WebhooksCommand::Update(args) => {
             let id: HookId = args.hook_id;
             let body: UpdateWebhookRequest = read_body(&args.file)?;
