@@ -1,11 +1,16 @@
 //! The facade against currents-fake over loopback: every operation and helper.
 
 use currents::prelude::*;
-use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use currents::{
-    CancelOutcome, Endpoint, Error, Operation, ProjectId, ResetOptions, RunStatus, RunSummary,
-    WaitOptions,
+    AttemptInfo, AttemptOutcome, CancelOutcome, Client, Endpoint, Error, Hook, Operation,
+    ProjectId, ResetOptions, RetryPolicy, RunStatus, RunSummary, WaitOptions,
+    reqwest::header::HeaderMap,
 };
 use currents_fake::{FakeServer, Fault, RunFixture, demo::demo_run};
 use integration_tests::{client, machines, requests_to, run_id};
@@ -553,4 +558,80 @@ async fn a_summary_separates_failures_from_pending_and_skipped() {
     );
     assert_eq!(summary.specs.total, 40);
     assert!(!summary.passed());
+}
+
+/// Records each attempt's id as `on_request` and `on_outcome` see it.
+#[derive(Debug, Default)]
+struct AttemptIds(Mutex<Vec<(&'static str, String)>>);
+
+impl AttemptIds {
+    fn seen(&self, when: &str) -> Vec<String> {
+        let seen = self.0.lock().expect("ids");
+        let mut ids = seen
+            .iter()
+            .filter(|(at, _)| *at == when)
+            .map(|(_, id)| id.clone())
+            .collect::<Vec<_>>();
+        ids.sort();
+        ids
+    }
+}
+
+impl Hook for AttemptIds {
+    fn on_request(&self, attempt: &AttemptInfo<'_>, _: &mut HeaderMap) {
+        let id = attempt.id.to_owned();
+        self.0.lock().expect("ids").push(("request", id));
+    }
+
+    fn on_outcome(&self, attempt: &AttemptInfo<'_>, _: &AttemptOutcome<'_>) {
+        let id = attempt.id.to_owned();
+        self.0.lock().expect("ids").push(("outcome", id));
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_has_its_own_id_in_the_hooks_on_the_wire_and_on_a_transport_error() {
+    let fake = FakeServer::builder().runs([RunFixture::new("r1")]).start();
+    let ids = Arc::new(AttemptIds::default());
+    let client = Client::builder()
+        .api_key(fake.api_key())
+        .base_url(fake.base_url())
+        .hook(ids.clone())
+        .build()
+        .expect("client");
+    // Two identical calls in flight at once are told apart.
+    let run = run_id("r1");
+    let (first, second) = tokio::join!(client.runs().get(&run), client.runs().get(&run));
+    first.expect("getRun");
+    second.expect("getRun");
+    let requested = ids.seen("request");
+    assert_eq!(requested.len(), 2);
+    assert_ne!(requested[0], requested[1]);
+    assert_eq!(ids.seen("outcome"), requested);
+    let mut sent = fake
+        .requests()
+        .iter()
+        .filter_map(|request| request.header("x-request-id").map(str::to_owned))
+        .collect::<Vec<_>>();
+    sent.sort();
+    assert_eq!(sent, requested, "the ids on the wire");
+
+    // A connection refused: the error names the id its attempt was sent with.
+    let ids = Arc::new(AttemptIds::default());
+    let refused = Client::builder()
+        .api_key("a-key")
+        .base_url("http://127.0.0.1:9/v1")
+        .retry(RetryPolicy::none())
+        .hook(ids.clone())
+        .build()
+        .expect("client");
+    let error = refused
+        .runs()
+        .get(&run_id("r1"))
+        .await
+        .expect_err("nothing listens there");
+    let Error::Transport { source, .. } = &error else {
+        panic!("not a transport error: {error:?}");
+    };
+    assert_eq!([source.request_id().to_owned()], ids.seen("request")[..]);
 }

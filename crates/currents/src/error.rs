@@ -269,29 +269,39 @@ impl Error {
 /// cut off. Its [`source`](std::error::Error::source) chain has the details; the HTTP library
 /// underneath is not part of this crate's API.
 #[derive(Debug)]
-pub struct TransportError(pub(crate) reqwest::Error);
+pub struct TransportError {
+    pub(crate) error: reqwest::Error,
+    pub(crate) request_id: String,
+}
 
 impl TransportError {
     /// Whether no connection could be made.
     pub fn is_connect(&self) -> bool {
-        self.0.is_connect()
+        self.error.is_connect()
     }
 
     /// Whether the answer's body was cut off or could not be decoded (gzip, say).
     pub fn is_body(&self) -> bool {
-        self.0.is_body() || self.0.is_decode()
+        self.error.is_body() || self.error.is_decode()
+    }
+
+    /// The id the failed attempt was sent with (its `x-request-id` header, and
+    /// [`AttemptInfo::id`](crate::AttemptInfo::id) in the hooks), to find it in a proxy's or
+    /// the server's logs.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        fmt::Display::fmt(&self.error, f)
     }
 }
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
+        self.error.source()
     }
 }
 
@@ -432,7 +442,7 @@ impl Error {
                 limit: SizeLimit::Api,
                 ..
             } => Some(413),
-            Error::Transport { source, .. } => source.0.status().map(|status| status.as_u16()),
+            Error::Transport { source, .. } => source.error.status().map(|status| status.as_u16()),
             _ => None,
         }
     }

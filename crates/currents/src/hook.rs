@@ -76,6 +76,11 @@ pub struct AttemptInfo<'a> {
     pub url: &'a Url,
     /// The attempt's number: 1 for the first, 2 for the first retry.
     pub number: u32,
+    /// The attempt's own id, random, sent as its `x-request-id` header: the same in
+    /// `on_request` and `on_outcome`, and on a transport error of this attempt
+    /// ([`TransportError::request_id`](crate::TransportError::request_id)). A hook that sets
+    /// its own `x-request-id` in `on_request` makes that the id from then on.
+    pub id: &'a str,
 }
 
 /// How an attempt ended.

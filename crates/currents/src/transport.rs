@@ -26,6 +26,9 @@ use crate::{
     retry::{Reason, Verdict, is_retryable_status, is_retryable_transport, parse_retry_after},
 };
 
+/// The header each attempt's own id goes in ([`AttemptInfo::id`]).
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+
 /// One API call, before it is sent.
 #[derive(Debug)]
 pub(crate) struct Call {
@@ -267,7 +270,7 @@ impl Client {
                             reason: Reason::Status(status.as_u16()),
                         }
                     }
-                    Err(AttemptError::Transport(error))
+                    Err(AttemptError::Transport(error, _))
                         if is_retryable_transport(&call.method, error) =>
                     {
                         Verdict::Retry {
@@ -295,9 +298,9 @@ impl Client {
                     elapsed: started.elapsed(),
                 })
             }
-            Err(AttemptError::Transport(source)) => Err(Error::Transport {
+            Err(AttemptError::Transport(error, request_id)) => Err(Error::Transport {
                 operation: call.operation.clone(),
-                source: TransportError(source),
+                source: TransportError { error, request_id },
             }),
             Err(AttemptError::Final(error)) => Err(error),
         }
@@ -310,18 +313,31 @@ impl Client {
         // A retry counts as spent once it is admitted: one dropped while it waits for the
         // cooldown or a place gives its tokens back.
         spending.sent();
+        // Random, so that two identical calls in flight at once are told apart.
+        let id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let info = AttemptInfo {
             operation: &call.operation,
             method: &call.method,
             url: &call.url,
             number,
+            id: &id,
         };
         let mut headers = header::HeaderMap::new();
+        if let Ok(value) = header::HeaderValue::from_str(&id) {
+            headers.insert(REQUEST_ID, value);
+        }
         for hook in self.hooks() {
             hook.on_request(&info, &mut headers);
         }
         // Added after the hooks, so that no hook sees the key or sends another one.
         self.identify(&mut headers);
+        // A hook may send a request id of its own (a trace's, say): then that is the id.
+        let id = headers
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or(&id)
+            .to_owned();
+        let info = AttemptInfo { id: &id, ..info };
         if call.body.is_some() {
             headers.insert(
                 header::CONTENT_TYPE,
@@ -334,7 +350,7 @@ impl Client {
             sent: Instant::now(),
             reported: false,
         };
-        let result = self.exchange(call, headers).await;
+        let result = self.exchange(call, headers, &id).await;
         watch.report(&result);
         if let Ok((StatusCode::TOO_MANY_REQUESTS, headers, _)) = &result
             && let Some(wait) = retry_after_of(headers)
@@ -344,7 +360,8 @@ impl Client {
         result
     }
 
-    async fn exchange(&self, call: &Call, headers: header::HeaderMap) -> AttemptResult {
+    async fn exchange(&self, call: &Call, headers: header::HeaderMap, id: &str) -> AttemptResult {
+        let transport = |error| AttemptError::Transport(error, id.to_owned());
         let mut url = call.url.clone();
         let mut hops = 0;
         let mut response = loop {
@@ -355,7 +372,7 @@ impl Client {
             if let Some(body) = &call.body {
                 request = request.body(body.clone());
             }
-            let response = request.send().await.map_err(AttemptError::Transport)?;
+            let response = request.send().await.map_err(transport)?;
             let base = &self.config().base_url;
             let status = response.status();
             match redirect::decide(&call.method, base, &url, status, response.headers(), hops) {
@@ -384,7 +401,7 @@ impl Client {
         // reqwest decodes gzip as it streams, so this caps the decoded size: a small
         // compressed body that expands without end stops at the cap.
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(AttemptError::Transport)? {
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > cap {
                 return Err(AttemptError::Final(Error::TooLarge {
                     operation: call.operation.clone(),
@@ -401,7 +418,8 @@ type AttemptResult = Result<(StatusCode, header::HeaderMap, Vec<u8>), AttemptErr
 
 #[derive(Debug)]
 enum AttemptError {
-    Transport(reqwest::Error),
+    /// The request or its answer could not be transferred; with the attempt's id.
+    Transport(reqwest::Error, String),
     Final(Error),
 }
 
@@ -422,7 +440,7 @@ impl Watch<'_> {
                 Some(status.as_str())
             }
             Ok(_) => None,
-            Err(AttemptError::Transport(error)) => Some(transport_error_type(error)),
+            Err(AttemptError::Transport(error, _)) => Some(transport_error_type(error)),
             Err(AttemptError::Final(error)) => Some(error_type_of(error)),
         };
         let (status, headers) = match result {
@@ -475,7 +493,7 @@ fn error_type_of(error: &Error) -> &'static str {
     match error {
         Error::Timeout { .. } => "timeout",
         Error::TooLarge { .. } => "too_large",
-        Error::Transport { source, .. } => transport_error_type(&source.0),
+        Error::Transport { source, .. } => transport_error_type(&source.error),
         Error::Decode { .. } => "decode",
         Error::Redirect { .. } => "redirect",
         Error::Validation(_) => "validation",
