@@ -41,8 +41,7 @@ impl<'a> Webhooks<'a> {
         project: &ProjectId,
         hook: CreateWebhookRequest,
     ) -> Result<Received<Webhook>, Error> {
-        check_headers(hook.headers.as_deref().map(String::as_str))?;
-        check_events(&hook.hook_events)?;
+        check_hook(&hook)?;
         self.client
             .fetch(&CreateWebhook::new(project.as_str(), hook))
             .await
@@ -78,8 +77,7 @@ impl<'a> Webhooks<'a> {
         project: &ProjectId,
         hook: CreateWebhookRequest,
     ) -> Result<Received<Webhook>, Error> {
-        check_headers(hook.headers.as_deref().map(String::as_str))?;
-        check_events(&hook.hook_events)?;
+        check_hook(&hook)?;
         let mut hooks = self.list(project).stream();
         while let Some(existing) = hooks.next().await {
             let existing = existing?;
@@ -113,6 +111,12 @@ impl<'a> Webhooks<'a> {
             other => other.map(|_| ()),
         }
     }
+}
+
+/// The checks of a hook to create that its generated type does not make.
+fn check_hook(hook: &CreateWebhookRequest) -> Result<(), ValidationError> {
+    check_headers(hook.headers.as_deref().map(String::as_str))?;
+    check_events(&hook.hook_events)
 }
 
 /// A webhook's headers travel as a string holding a JSON object of strings.
