@@ -702,6 +702,43 @@ async fn any_route_below_the_base_url_and_nothing_else() {
     assert_eq!(fake.requests().len(), before, "nothing was sent");
 }
 
+/// `send_any_status` answers an error status with its body and the error it stands for, as
+/// `gh api` prints both; headers go as given, and the client's own are refused unsent.
+#[tokio::test]
+async fn a_raw_request_keeps_an_error_body_and_sends_headers() {
+    let fake = fake();
+    let client = client(&fake);
+    let missing = client
+        .request(Method::GET, "/runs/missing")
+        .header("X-Team", "warden")
+        .send_any_status()
+        .await
+        .expect("an answer");
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.json().expect("JSON")["status"], "FAILED");
+    assert!(missing.error().is_some_and(|error| error.is_not_found()));
+    let sent = fake.requests();
+    assert_eq!(sent.last().and_then(|r| r.header("x-team")), Some("warden"));
+
+    let found = client
+        .request(Method::GET, "/projects")
+        .send_any_status()
+        .await
+        .expect("an answer");
+    assert!(found.error().is_none(), "{:?}", found.status());
+
+    let before = fake.requests().len();
+    let refused = client
+        .request(Method::GET, "/projects")
+        .header("Authorization", "Bearer someone-else")
+        .send_any_status()
+        .await
+        .expect_err("refused");
+    assert!(refused.is_validation(), "{refused}");
+    assert!(!refused.to_string().contains("someone-else"), "{refused}");
+    assert_eq!(fake.requests().len(), before, "nothing was sent");
+}
+
 /// A client is one thing to hand around: this only checks that the new handles are `Copy`
 /// views like the others, usable from joined futures.
 #[tokio::test]

@@ -5,11 +5,12 @@ use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, builder::PossibleValuesParser};
 use currents::{
-    API_KEY_ENV, ActionId, DEFAULT_TIMEOUT, HookId, InstanceId, MachineId, ProjectId, RunId,
-    TestSignature, WaitOptions,
+    API_KEY_ENV, ActionId, CiBuildId, DEFAULT_TIMEOUT, HookId, InstanceId, JiraIssueKey,
+    JiraProjectId, MachineId, ProjectId, RunId, TestSignature, WaitOptions,
     api::types::{
-        ActionStatus, AffectedActionType, ContextDetail, ErrorDimension, ErrorOrder,
-        JiraInstallationId, PullRequestOrder, RunStatusFilter, SpecFileOrder, TermType, TestOrder,
+        ActionStatus, AffectedActionType, CancelRunGithubCiRequestGithubRunId, ContextDetail,
+        ErrorDimension, ErrorOrder, JiraInstallationId, PullRequestOrder, RunStatusFilter,
+        SpecFileOrder, TermType, TestOrder,
     },
 };
 
@@ -509,14 +510,14 @@ pub(crate) enum JiraCommand {
         installation: JiraInstallationId,
         /// The Jira project id.
         #[arg(long)]
-        jira_project: String,
+        jira_project: JiraProjectId,
     },
     /// Create a Jira issue from a run's test (CreateJiraIssueFromRunTestRequest).
     Create(CreateActionArgs),
     /// Link a run's test to an existing Jira issue (LinkJiraIssueFromRunTestRequest).
     Link {
         /// The Jira issue key, such as PROJ-123.
-        issue_key: String,
+        issue_key: JiraIssueKey,
         /// The project id.
         #[arg(short, long, visible_alias = "project-id", env = PROJECT_ID_ENV, hide_env_values = true, required = false)]
         project: ProjectId,
@@ -528,18 +529,36 @@ pub(crate) enum JiraCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ApiArgs {
-    /// The HTTP method: GET, POST, PUT, PATCH or DELETE.
-    #[arg(value_parser = PossibleValuesParser::new(["GET", "POST", "PUT", "PATCH", "DELETE"]), ignore_case = true)]
-    pub(crate) method: String,
-    /// A path below the base URL, such as /projects; not a URL.
+    /// A path below the base URL, such as projects or /projects/P/runs?limit=5; not a URL.
     pub(crate) path: String,
-    /// key=value: a query parameter for GET, a JSON body field otherwise (repeat for several;
-    /// a repeated key makes a list). Values that read as JSON numbers, booleans or null are
-    /// sent as such in a body.
-    #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
-    pub(crate) fields: Vec<String>,
-    /// The raw JSON body: a file, or - for stdin.
-    #[arg(long, value_name = "PATH", conflicts_with = "fields")]
+    /// The HTTP method: GET, or POST when fields or --input are given.
+    #[arg(short = 'X', long, value_parser = PossibleValuesParser::new(["GET", "POST", "PUT", "PATCH", "DELETE"]), ignore_case = true)]
+    pub(crate) method: Option<String>,
+    /// A string field, key=value: the query of a GET, else a JSON body field. key[]=value
+    /// adds to a list, key[sub]=value sets a field of an object.
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub(crate) raw_fields: Vec<String>,
+    /// A typed field: true, false, null and integers are JSON; @file (or @- for stdin) is the
+    /// file's text; anything else is a string. Keys as for -f.
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub(crate) typed_fields: Vec<String>,
+    /// A request header, 'Name: value' (repeat for several).
+    #[arg(short = 'H', long = "header", value_name = "NAME:VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// Print the answer's status line and headers before its body.
+    #[arg(short = 'i', long)]
+    pub(crate) include: bool,
+    /// A jq filter for the answer (each item with --paginate); strings print as text.
+    #[arg(short = 'q', long, value_name = "FILTER")]
+    pub(crate) jq: Option<String>,
+    /// With --paginate: print every item in one JSON array (--jq then filters the array).
+    #[arg(long, requires = "paginate")]
+    pub(crate) slurp: bool,
+    /// Print no body.
+    #[arg(long)]
+    pub(crate) silent: bool,
+    /// The raw JSON body: a file, or - for stdin. Fields then go in the query.
+    #[arg(long, value_name = "PATH")]
     pub(crate) input: Option<PathBuf>,
     /// Follow has_more (cursor) or nextPage (page number) and print one item per line.
     #[arg(long)]
@@ -612,7 +631,7 @@ pub(crate) struct FindArgs {
     pub(crate) tags: Vec<String>,
     /// The run with this CI build id.
     #[arg(long)]
-    pub(crate) ci_build_id: Option<String>,
+    pub(crate) ci_build_id: Option<CiBuildId>,
     /// Include the run's failed tests, as Playwright's last-run file lists them (Playwright
     /// only).
     #[arg(long)]
@@ -627,7 +646,7 @@ pub(crate) struct FindArgs {
 pub(crate) struct CancelGithubArgs {
     /// The GitHub Actions workflow run id (github.run_id).
     #[arg(long, env = GITHUB_RUN_ID_ENV, hide_env_values = true, required = false)]
-    pub(crate) github_run_id: String,
+    pub(crate) github_run_id: CancelRunGithubCiRequestGithubRunId,
     /// The workflow run attempt (github.run_attempt).
     #[arg(long, env = GITHUB_RUN_ATTEMPT_ENV, hide_env_values = true, required = false)]
     pub(crate) attempt: u32,
@@ -636,7 +655,7 @@ pub(crate) struct CancelGithubArgs {
     pub(crate) project: Option<ProjectId>,
     /// Only cancel the run with this CI build id.
     #[arg(long)]
-    pub(crate) ci_build_id: Option<String>,
+    pub(crate) ci_build_id: Option<CiBuildId>,
 }
 
 #[derive(Debug, Args)]

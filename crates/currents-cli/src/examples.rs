@@ -243,9 +243,10 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     (
         "api",
         &[
-            "currents api GET /projects",
-            "currents api GET /projects/web-app/runs --paginate -f limit=50",
-            "currents api PUT /runs/6ae7fbfcb889dbcfc28f4a98/cancel",
+            "currents api projects --jq '.data[].projectId'",
+            "currents api projects/web-app/runs --paginate -f 'branches[]=main' --slurp",
+            "currents api -X PUT runs/6ae7fbfcb889dbcfc28f4a98/cancel -i",
+            "currents api 'webhooks?projectId=web-app' -F url=@hook-url.txt",
         ],
     ),
     (

@@ -8,6 +8,7 @@ mod commands;
 mod examples;
 mod exit;
 mod files;
+mod jq;
 mod js_json;
 mod last_run;
 mod listing;

@@ -493,7 +493,7 @@ fn a_jira_issue_is_created_and_linked() {
 #[test]
 fn api_get_prints_the_answer_and_paginate_yields_what_runs_list_yields() {
     let fake = fake();
-    let answer = json_of(&run(&fake, &["api", "GET", "/projects"]));
+    let answer = json_of(&run(&fake, &["api", "projects"]));
     assert_eq!(answer["status"], "OK");
     assert!(
         answer["data"]
@@ -509,19 +509,15 @@ fn api_get_prints_the_answer_and_paginate_yields_what_runs_list_yields() {
             .map(|run| run["runId"].as_str().unwrap_or_default().to_owned())
             .collect::<Vec<_>>()
     };
-    let paginated = ids(&run(
-        &fake,
-        &["api", "GET", "/projects/many/runs", "--paginate"],
-    ));
+    let paginated = ids(&run(&fake, &["api", "/projects/many/runs", "--paginate"]));
     let listed = ids(&run(&fake, &["runs", "list", "--project", "many"]));
     assert_eq!(paginated.len(), 120);
     assert_eq!(paginated, listed);
-    // Page-number lists too: -f is the query of a GET.
+    // Page-number lists too: -f is the query of a GET, which --paginate implies.
     let jira = run(
         &fake,
         &[
             "api",
-            "GET",
             "/integrations/jira/projects",
             "-f",
             &format!("jira_installation_id={JIRA_INSTALLATION_ID}"),
@@ -540,14 +536,13 @@ fn api_writes_take_fields_as_a_json_body() {
         &fake,
         &[
             "api",
-            "POST",
             "/webhooks?projectId=p",
             "-f",
             "url=http://127.0.0.1:9/x",
             "-f",
-            "hookEvents=RUN_START",
+            "hookEvents[]=RUN_START",
             "-f",
-            "hookEvents=RUN_FINISH",
+            "hookEvents[]=RUN_FINISH",
         ],
     );
     let hook = json_of(&created);
@@ -556,10 +551,308 @@ fn api_writes_take_fields_as_a_json_body() {
         json!(["RUN_START", "RUN_FINISH"])
     );
     let id = hook["data"]["hookId"].as_str().expect("an id");
-    let deleted = run(&fake, &["api", "DELETE", &format!("/webhooks/{id}")]);
+    let deleted = run(&fake, &["api", "-X", "DELETE", &format!("/webhooks/{id}")]);
     assert!(deleted.status.success(), "{deleted:?}");
-    let again = run(&fake, &["api", "DELETE", &format!("/webhooks/{id}")]);
+    let again = run(&fake, &["api", "-X", "DELETE", &format!("/webhooks/{id}")]);
     assert_eq!(again.status.code(), Some(4), "{again:?}");
+}
+
+/// One row of the README's `gh api` table: a command line, and what the fake must have been
+/// sent and the command must print.
+struct GhRow {
+    feature: &'static str,
+    args: Vec<String>,
+    /// The exit code.
+    exit: i32,
+    /// The one request the fake saw, if any: method, path, query and JSON body.
+    sent: Option<(
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<Value>,
+    )>,
+    /// A check of stdout and stderr.
+    printed: fn(&str, &str) -> bool,
+    /// A header the request carried.
+    header: Option<(&'static str, &'static str)>,
+}
+
+/// Every `gh api` feature in the README's table, through the real binary against the fake.
+#[test]
+fn api_does_what_gh_api_does() {
+    let fake = fake();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let note = dir.path().join("note.txt");
+    std::fs::write(&note, "from a file\n").expect("write");
+    let input = dir.path().join("hook.json");
+    std::fs::write(
+        &input,
+        r#"{"url":"http://127.0.0.1:9/in","hookEvents":["RUN_FINISH"]}"#,
+    )
+    .expect("write");
+    let row = |feature, args: &[&str], exit, sent, printed: fn(&str, &str) -> bool| GhRow {
+        feature,
+        args: args.iter().map(|a| (*a).to_owned()).collect(),
+        exit,
+        sent,
+        printed,
+        header: None,
+    };
+    let note_field = format!("label=@{}", note.display());
+    let input_flag = input.display().to_string();
+    let hook = |body: Value| Some(("POST", "/v1/webhooks", Some("projectId=p"), Some(body)));
+    let rows = [
+        row(
+            "GET by default",
+            &["api", "projects"],
+            0,
+            Some(("GET", "/v1/projects", None, None)),
+            |out, _| out.contains("\"projectId\""),
+        ),
+        row(
+            "a path with or without the leading /",
+            &["api", "/projects"],
+            0,
+            Some(("GET", "/v1/projects", None, None)),
+            |out, _| out.contains("\"projectId\""),
+        ),
+        row(
+            "POST when fields are given",
+            &[
+                "api",
+                "webhooks?projectId=p",
+                "-f",
+                "url=http://127.0.0.1:9/a",
+            ],
+            0,
+            hook(json!({ "url": "http://127.0.0.1:9/a" })),
+            |out, _| out.contains("\"hookId\""),
+        ),
+        row(
+            "-X/--method",
+            &[
+                "api",
+                "-X",
+                "DELETE",
+                "webhooks/00000000-0000-4000-8000-000000000000",
+            ],
+            4,
+            Some((
+                "DELETE",
+                "/v1/webhooks/00000000-0000-4000-8000-000000000000",
+                None,
+                None,
+            )),
+            |_, _| true,
+        ),
+        row(
+            "-f sends a string, even of digits",
+            &[
+                "api",
+                "webhooks?projectId=p",
+                "-f",
+                "url=http://127.0.0.1:9/b",
+                "-f",
+                "label=123",
+            ],
+            0,
+            hook(json!({ "url": "http://127.0.0.1:9/b", "label": "123" })),
+            |out, _| out.contains("\"label\": \"123\"") || out.contains("\"label\":\"123\""),
+        ),
+        row(
+            "-F types true, false, null and integers",
+            &[
+                "api",
+                "-X",
+                "POST",
+                "webhooks?projectId=p",
+                "-F",
+                "url=http://127.0.0.1:9/c",
+                "-F",
+                "label=null",
+                "-F",
+                "n=5",
+                "-F",
+                "on=true",
+            ],
+            3,
+            hook(json!({ "url": "http://127.0.0.1:9/c", "label": null, "n": 5, "on": true })),
+            |out, _| out.contains("FAILED"),
+        ),
+        row(
+            "-F key=@file",
+            &[
+                "api",
+                "webhooks?projectId=p",
+                "-f",
+                "url=http://127.0.0.1:9/d",
+                "-F",
+                &note_field,
+            ],
+            0,
+            hook(json!({ "url": "http://127.0.0.1:9/d", "label": "from a file\n" })),
+            |out, _| out.contains("from a file"),
+        ),
+        row(
+            "key[]=value and key[sub]=value",
+            &[
+                "api",
+                "webhooks?projectId=p",
+                "-f",
+                "url=http://127.0.0.1:9/e",
+                "-f",
+                "hookEvents[]=RUN_START",
+                "-f",
+                "hookEvents[]=RUN_FINISH",
+                "-f",
+                "headers[x-team]=warden",
+            ],
+            3,
+            hook(
+                json!({ "url": "http://127.0.0.1:9/e", "hookEvents": ["RUN_START", "RUN_FINISH"], "headers": { "x-team": "warden" } }),
+            ),
+            // The spec's hook headers are a JSON string, so the fake refuses the object.
+            |out, _| out.contains("/headers"),
+        ),
+        row(
+            "-i/--include",
+            &["api", "projects", "-i"],
+            0,
+            Some(("GET", "/v1/projects", None, None)),
+            |out, _| {
+                out.starts_with("HTTP/1.1 200 OK\n")
+                    && out.contains("content-type: application/json")
+                    && out.contains("x-request-id: ")
+                    && out.contains("\n\n{")
+            },
+        ),
+        row(
+            "--jq",
+            &["api", "projects", "--jq", ".data[].projectId"],
+            0,
+            Some(("GET", "/v1/projects", None, None)),
+            |out, _| {
+                let mut ids = out.lines().collect::<Vec<_>>();
+                ids.sort();
+                ids == ["many", "p"]
+            },
+        ),
+        row(
+            "--slurp",
+            &[
+                "api",
+                "projects/many/runs",
+                "--paginate",
+                "--slurp",
+                "--jq",
+                "length",
+            ],
+            0,
+            None,
+            |out, _| out == "120\n",
+        ),
+        row(
+            "--silent",
+            &["api", "projects", "--silent"],
+            0,
+            Some(("GET", "/v1/projects", None, None)),
+            |out, _| out.is_empty(),
+        ),
+        row(
+            "an error's body on stdout, its line on stderr",
+            &["api", "runs/missing"],
+            4,
+            Some(("GET", "/v1/runs/missing", None, None)),
+            |out, err| {
+                serde_json::from_str::<Value>(out).is_ok_and(|body| body["status"] == "FAILED")
+                    && err.contains("not found")
+            },
+        ),
+        row(
+            "--input with query fields",
+            &[
+                "api",
+                "webhooks",
+                "--input",
+                &input_flag,
+                "-f",
+                "projectId=p",
+            ],
+            0,
+            hook(json!({ "url": "http://127.0.0.1:9/in", "hookEvents": ["RUN_FINISH"] })),
+            |out, _| out.contains("/in"),
+        ),
+        row(
+            "the path guard (ours)",
+            &["api", "https://evil.example/v1/projects"],
+            2,
+            None,
+            |_, err| err.contains("path"),
+        ),
+        row(
+            "-H sends no key of the caller's",
+            &["api", "projects", "-H", "Authorization: Bearer other"],
+            2,
+            None,
+            |_, err| err.contains("Authorization") && !err.contains("other"),
+        ),
+        GhRow {
+            header: Some(("x-team", "warden")),
+            ..row(
+                "-H/--header",
+                &["api", "projects", "-H", "X-Team: warden"],
+                0,
+                Some(("GET", "/v1/projects", None, None)),
+                |out, _| out.contains("\"projectId\""),
+            )
+        },
+    ];
+    for row in rows {
+        fake.clear_requests();
+        let output = currents(&fake)
+            .args(&row.args)
+            .arg("--output")
+            .arg("json")
+            .output()
+            .expect("run currents");
+        let (out, err) = (stdout(&output), stderr(&output));
+        let feature = row.feature;
+        assert_eq!(
+            output.status.code(),
+            Some(row.exit),
+            "{feature}: {out}{err}"
+        );
+        assert!(
+            (row.printed)(&out, &err),
+            "{feature}: printed {out:?}, {err:?}"
+        );
+        let requests = fake.requests();
+        match row.sent {
+            // 120 runs, at the fake's default of 10 a page.
+            None if feature == "--slurp" => assert_eq!(requests.len(), 12, "{feature}"),
+            None => assert!(requests.is_empty(), "{feature}: sent {requests:?}"),
+            Some((method, path, query, body)) => {
+                let [request] = requests.as_slice() else {
+                    panic!("{feature}: sent {requests:?}");
+                };
+                assert_eq!(
+                    (
+                        request.method.as_str(),
+                        request.path.as_str(),
+                        request.query.as_deref()
+                    ),
+                    (method, path, query),
+                    "{feature}"
+                );
+                let sent = (!request.body.is_empty())
+                    .then(|| serde_json::from_slice::<Value>(&request.body).expect("a JSON body"));
+                assert_eq!(sent, body, "{feature}");
+                if let Some((name, value)) = row.header {
+                    assert_eq!(request.header(name), Some(value), "{feature}");
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -572,10 +865,11 @@ fn api_refuses_a_url_or_a_dot_segment_and_sends_nothing() {
         "/runs/../projects",
         "/runs/./x",
         "/runs/%2E%2E/projects",
-        "projects",
+        "runs/../projects",
+        "javascript:alert(1)",
     ];
     for path in paths {
-        let output = run(&fake, &["api", "GET", path]);
+        let output = run(&fake, &["api", path]);
         assert_eq!(output.status.code(), Some(2), "{path}: {}", stderr(&output));
     }
     assert!(

@@ -35,12 +35,14 @@ impl<'a> Jira<'a> {
         Query::new(self.client, request)
     }
 
-    /// The issue types of a Jira project, with their custom fields (listJiraIssueTypes).
+    /// The issue types of a Jira project, with their custom fields (listJiraIssueTypes). The
+    /// project is a [`JiraProjectId`](crate::JiraProjectId) or a string checked as one.
     pub fn issue_types(
         self,
         installation: &str,
-        jira_project: &str,
+        jira_project: impl AsRef<str>,
     ) -> Query<'a, ListJiraIssueTypes> {
+        let jira_project = jira_project.as_ref();
         let request = check_text("Jira installation id", installation)
             .and_then(|()| check_segment("Jira project id", jira_project))
             .map(|()| ListJiraIssueTypes::new(jira_project, installation));
@@ -60,14 +62,16 @@ impl<'a> Jira<'a> {
             .await
     }
 
-    /// Links a run's test to an existing Jira issue (linkJiraIssueFromRunTest). Without the
-    /// test's context in the comment, the comment is all there is, so it is required.
+    /// Links a run's test to an existing Jira issue (linkJiraIssueFromRunTest); the key is a
+    /// [`JiraIssueKey`](crate::JiraIssueKey) or a string checked as one. Without the test's
+    /// context in the comment, the comment is all there is, so it is required.
     pub async fn link_issue(
         self,
         project: &ProjectId,
-        issue_key: &str,
+        issue_key: impl AsRef<str>,
         link: LinkJiraIssueFromRunTestRequest,
     ) -> Result<Received<JiraLink>, Error> {
+        let issue_key = issue_key.as_ref();
         check_segment("project id", project.as_str())?;
         check_segment("Jira issue key", issue_key)?;
         if !link.include_context_in_comment && link.comment.is_none() {

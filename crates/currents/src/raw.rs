@@ -3,13 +3,16 @@
 //! operations, with the path checked so that it cannot leave the base URL.
 
 use currents_api::operations::Operation;
-use reqwest::{Method, header::HeaderMap};
+use reqwest::{
+    Method, StatusCode,
+    header::{self, HeaderMap, HeaderName, HeaderValue},
+};
 use serde_json::Value;
 
 use crate::{
     Client, DEFAULT_MAX_PAGES, Endpoint, Error, Pages, ResponseMeta, ValidationError,
     pages::{Raw, walk_raw},
-    transport::Call,
+    transport::{Call, error_of},
 };
 
 /// A checked path below the base URL: its segments, and its query's pairs.
@@ -28,19 +31,40 @@ pub struct RawRequest<'a> {
     request: Result<Target, ValidationError>,
     path: String,
     query: Vec<(String, String)>,
+    headers: Result<HeaderMap, ValidationError>,
     body: Option<Vec<u8>>,
 }
 
-/// The answer to a [`RawRequest`]: a success status, its headers and its body as received.
+/// The answer to a [`RawRequest`]: its status, its headers and its body as received.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RawResponse {
     /// The body, decompressed.
     pub body: Vec<u8>,
     meta: ResponseMeta,
+    operation: Endpoint,
 }
 
 impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.meta.status()
+    }
+
+    /// The typed error this answer's status stands for, as [`RawRequest::send`] returns it;
+    /// `None` for a success.
+    pub fn error(&self) -> Option<Error> {
+        let status = StatusCode::from_u16(self.meta.status()).ok()?;
+        (!status.is_success()).then(|| {
+            error_of(
+                self.operation.clone(),
+                status,
+                &self.body,
+                Box::new(self.meta.clone()),
+            )
+        })
+    }
+
     /// The status, headers, request id, attempts and time of the answer.
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
@@ -147,15 +171,59 @@ impl Client {
             request: check_target(path),
             path: path.split('?').next().unwrap_or(path).to_owned(),
             query: Vec::new(),
+            headers: Ok(HeaderMap::new()),
             body: None,
         }
     }
+}
+
+/// Headers the client sends itself: the key, and the framing of the request and its answer.
+const CLIENT_HEADERS: [HeaderName; 7] = [
+    header::AUTHORIZATION,
+    header::PROXY_AUTHORIZATION,
+    header::HOST,
+    header::CONTENT_LENGTH,
+    header::TRANSFER_ENCODING,
+    header::CONNECTION,
+    header::ACCEPT_ENCODING,
+];
+
+/// A header the caller may send: a valid name that is not the client's own, and a valid value.
+/// The value is never named in the error, as a header may carry a secret.
+fn check_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ValidationError> {
+    let refuse = |rule: &str| ValidationError::new("header", name, rule.to_owned());
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| refuse("is not a valid header name"))?;
+    if CLIENT_HEADERS.contains(&name) {
+        return Err(refuse(
+            "is sent by the client itself (the key, the host and the body's framing)",
+        ));
+    }
+    let value = HeaderValue::from_str(value.trim())
+        .map_err(|_| refuse("its value must be visible ASCII, without control characters"))?;
+    Ok((name, value))
 }
 
 impl RawRequest<'_> {
     /// Adds a query parameter (repeat it for a list).
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a header (repeat a name for several values). One the client sends itself
+    /// (`Authorization`, `Host`, `Content-Length`, `Transfer-Encoding`, `Connection`,
+    /// `Accept-Encoding`), or an invalid name or value, fails the request when it is sent; a
+    /// request id or content type given here replaces the client's.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let Ok(headers) = &mut self.headers {
+            match check_header(name, value) {
+                Ok((name, value)) => {
+                    headers.append(name, value);
+                }
+                Err(refused) => self.headers = Err(refused),
+            }
+        }
         self
     }
 
@@ -169,15 +237,24 @@ impl RawRequest<'_> {
     /// as its table says) and limits. An error status is the same typed error as an
     /// operation's.
     pub async fn send(self) -> Result<RawResponse, Error> {
+        let response = self.send_any_status().await?;
+        match response.error() {
+            Some(error) => Err(error),
+            None => Ok(response),
+        }
+    }
+
+    /// As [`send`](Self::send), but an error status is an answer too, with its body, as
+    /// `gh api` prints it; [`RawResponse::error`] tells the error it stands for. Invalid
+    /// input, a transport failure or a body over the cap are still errors.
+    pub async fn send_any_status(self) -> Result<RawResponse, Error> {
         let client = self.client;
         let reply = client.send(self.into_call()?).await?;
-        if !reply.status.is_success() {
-            return Err(reply.into_error());
-        }
         let meta = reply.meta();
         Ok(RawResponse {
             body: reply.body,
             meta,
+            operation: reply.operation,
         })
     }
 
@@ -199,14 +276,7 @@ impl RawRequest<'_> {
             return Pages::new(futures_util::StreamExt::boxed(refused));
         }
         match self.into_call() {
-            Ok(call) => walk_raw(
-                Raw {
-                    client,
-                    operation: call.operation,
-                    url: call.url,
-                },
-                DEFAULT_MAX_PAGES,
-            ),
+            Ok(call) => walk_raw(Raw { client, call }, DEFAULT_MAX_PAGES),
             Err(error) => {
                 let refused = futures_util::stream::once(async move { Err(error) });
                 Pages::new(futures_util::StreamExt::boxed(refused))
@@ -220,6 +290,7 @@ impl RawRequest<'_> {
             segments,
             mut query,
         } = self.request?;
+        let headers = self.headers?;
         query.extend(self.query);
         let operation = match operation_of(&self.method, &segments) {
             Some(operation) => Endpoint::Operation(operation),
@@ -232,6 +303,7 @@ impl RawRequest<'_> {
             operation,
             method: self.method,
             url: Call::url(&self.client.config().base_url, &segments, &query),
+            headers,
             body: self.body,
         })
     }
@@ -278,6 +350,32 @@ mod tests {
             let checked = check_target(path).ok().map(|target| target.segments);
             let expected = segments.map(|s| s.into_iter().map(str::to_owned).collect::<Vec<_>>());
             assert_eq!(checked, expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn headers_the_client_owns_or_cannot_send_are_refused_without_their_value() {
+        let cases = [
+            ("x-team", "warden", true),
+            ("X-Request-Id", "trace-1", true),
+            ("content-type", "application/merge-patch+json", true),
+            ("Authorization", "Bearer secret-value", false),
+            ("proxy-authorization", "Basic secret-value", false),
+            ("host", "evil.example", false),
+            ("content-length", "5", false),
+            ("accept-encoding", "br", false),
+            ("bad name", "x", false),
+            ("x-team", "line\nbreak secret-value", false),
+        ];
+        for (name, value, taken) in cases {
+            match check_header(name, value) {
+                Ok(_) => assert!(taken, "{name}"),
+                Err(refused) => {
+                    assert!(!taken, "{name}: {refused}");
+                    assert!(!refused.to_string().contains("secret-value"), "{refused}");
+                    assert!(refused.to_string().contains(name.trim()), "{refused}");
+                }
+            }
         }
     }
 }

@@ -30,11 +30,13 @@ use crate::{
 const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
 /// One API call, before it is sent.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Call {
     pub(crate) operation: Endpoint,
     pub(crate) method: Method,
     pub(crate) url: Url,
+    /// Headers the caller gives ([`RawRequest::header`](crate::RawRequest::header)).
+    pub(crate) headers: header::HeaderMap,
     pub(crate) body: Option<Vec<u8>>,
 }
 
@@ -54,6 +56,7 @@ impl Call {
             operation,
             method,
             url,
+            headers: header::HeaderMap::new(),
             body,
         }
     }
@@ -144,28 +147,37 @@ impl Reply {
 
     /// The error an unsuccessful response stands for.
     pub(crate) fn into_error(self) -> Error {
-        let operation = self.operation.clone();
-        let (message, code) = error_body(&self.body);
         let response = Box::new(self.meta());
-        match self.status {
-            StatusCode::NOT_FOUND => Error::NotFound {
-                operation,
-                message,
-                code,
-                response,
-            },
-            StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge {
-                operation,
-                limit: SizeLimit::Api,
-            },
-            status => Error::Api {
-                operation,
-                status: status.as_u16(),
-                message,
-                code,
-                response,
-            },
-        }
+        error_of(self.operation, self.status, &self.body, response)
+    }
+}
+
+/// The error an unsuccessful status stands for, with what its body says.
+pub(crate) fn error_of(
+    operation: Endpoint,
+    status: StatusCode,
+    body: &[u8],
+    response: Box<ResponseMeta>,
+) -> Error {
+    let (message, code) = error_body(body);
+    match status {
+        StatusCode::NOT_FOUND => Error::NotFound {
+            operation,
+            message,
+            code,
+            response,
+        },
+        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge {
+            operation,
+            limit: SizeLimit::Api,
+        },
+        status => Error::Api {
+            operation,
+            status: status.as_u16(),
+            message,
+            code,
+            response,
+        },
     }
 }
 
@@ -326,6 +338,8 @@ impl Client {
         if let Ok(value) = header::HeaderValue::from_str(&id) {
             headers.insert(REQUEST_ID, value);
         }
+        // The caller's own come next, so that a request id or content type of theirs wins.
+        headers.extend(call.headers.clone());
         for hook in self.hooks() {
             hook.on_request(&info, &mut headers);
         }
@@ -339,10 +353,9 @@ impl Client {
             .to_owned();
         let info = AttemptInfo { id: &id, ..info };
         if call.body.is_some() {
-            headers.insert(
-                header::CONTENT_TYPE,
-                header::HeaderValue::from_static("application/json"),
-            );
+            headers
+                .entry(header::CONTENT_TYPE)
+                .or_insert(header::HeaderValue::from_static("application/json"));
         }
         let mut watch = Watch {
             hooks: self.hooks(),

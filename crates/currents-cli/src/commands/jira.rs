@@ -74,7 +74,12 @@ pub(super) async fn run(client: &Client, command: JiraCommand, output: Output) -
             let link = jira.link_issue(&project, &issue_key, body).await?;
             output.data(&link, |link| {
                 fields(&[
-                    ("Issue", link.issue_key.clone().unwrap_or(issue_key.clone())),
+                    (
+                        "Issue",
+                        link.issue_key
+                            .clone()
+                            .unwrap_or_else(|| issue_key.to_string()),
+                    ),
                     ("URL", link.url.clone().unwrap_or_default()),
                 ])
             })?;

@@ -7,9 +7,11 @@ mod text_id;
 
 pub use branch_filter::{BranchFilter, MAX_BRANCH_FILTER_LEN};
 pub(crate) use path_id::check_segment;
-pub use path_id::{ActionId, HookId, InstanceId, RunId, TestSignature};
+pub use path_id::{
+    ActionId, HookId, InstanceId, JiraIssueKey, JiraProjectId, RunId, TestSignature,
+};
 pub(crate) use text_id::check_text;
-pub use text_id::{MachineId, ProjectId, Tag};
+pub use text_id::{CiBuildId, MachineId, ProjectId, Tag};
 
 /// A string newtype checked by `$check` when it is made: `new`, `as_str`, `from_api` for a value
 /// the API gave (kept as given: it is the server's name for the thing), and the conversions of

@@ -62,6 +62,25 @@ checked_string!(
     check_segment
 );
 
+checked_string!(
+    /// A Jira project's id, such as `10000`, from [`Jira::projects`](crate::Jira::projects).
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
+    JiraProjectId,
+    "Jira project id",
+    check_segment
+);
+checked_string!(
+    /// A Jira issue's key, such as `PROJ-123`.
+    ///
+    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
+    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
+    JiraIssueKey,
+    "Jira issue key",
+    check_segment
+);
+
 /// A webhook id is a UUID v4 (`8-4-4-4-12` hex digits, `4` opening the third group, one of
 /// `8`, `9`, `a`, `b` the fourth), which the API requires of it.
 fn check_hook_id(subject: &'static str, value: &str) -> Result<(), ValidationError> {

@@ -1,4 +1,5 @@
-//! Free-text identifiers sent in query strings and bodies: project ids, machine ids and tags.
+//! Free-text identifiers sent in query strings and bodies: project ids, machine ids, CI build
+//! ids and tags.
 //!
 //! They are percent-encoded or JSON-encoded on the way out, so any character survives; only
 //! values no server could mean are refused: empty ones and ones with control characters.
@@ -29,6 +30,13 @@ checked_string!(
     /// with no control characters.
     MachineId,
     "machine id",
+    check_text
+);
+checked_string!(
+    /// A CI build id, such as `web-app-1234-1`, which runs recorded by one CI build share:
+    /// non-empty, with no control characters.
+    CiBuildId,
+    "CI build id",
     check_text
 );
 checked_string!(

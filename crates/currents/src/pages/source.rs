@@ -6,7 +6,6 @@ use std::{future::Future, sync::Arc};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use url::Url;
 
 use currents_api::operations::{
     Next, PageStyle, Paginated, Position, TimeRange, raw_cursor, raw_total,
@@ -140,8 +139,8 @@ fn decode<T: DeserializeOwned>(
 /// the position of each page goes in the query parameter the spec's lists name for it.
 pub(crate) struct Raw {
     pub(crate) client: Client,
-    pub(crate) operation: Endpoint,
-    pub(crate) url: Url,
+    /// The first page's call; each next page's is this one at the page's position.
+    pub(crate) call: Call,
 }
 
 impl Source for Raw {
@@ -149,7 +148,7 @@ impl Source for Raw {
 
     fn shape(&self) -> Shape {
         Shape {
-            operation: self.operation.clone(),
+            operation: self.call.operation.clone(),
             limit: None,
             sliced: false,
             range: TimeRange::default(),
@@ -165,25 +164,21 @@ impl Source for Raw {
             Position::Page(page) => (Some(PageStyle::Number), page.to_string()),
             _ => (None, String::new()),
         };
-        let mut url = self.url.clone();
+        let mut call = self.call.clone();
         if let Some(name) = style.and_then(PageStyle::position_parameter) {
             // The walk's position replaces one the caller gave.
-            let kept = url
+            let kept = call
+                .url
                 .query_pairs()
                 .into_owned()
                 .filter(|(key, _)| key != name)
                 .collect::<Vec<_>>();
-            url.query_pairs_mut()
+            call.url
+                .query_pairs_mut()
                 .clear()
                 .extend_pairs(kept)
                 .append_pair(name, &value);
         }
-        let call = Call {
-            operation: self.operation.clone(),
-            method: reqwest::Method::GET,
-            url,
-            body: None,
-        };
         let client = self.client.clone();
         async move {
             let reply = client.send(call).await?;
