@@ -63,6 +63,11 @@ pub(crate) struct Cli {
 
     #[command(subcommand)]
     pub(crate) command: Command,
+
+    /// Where `api_key` came from: the flag or the variable (clap knows; the derive does not
+    /// keep it).
+    #[arg(skip)]
+    pub(crate) api_key_from: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,6 +117,9 @@ pub(crate) enum Command {
     /// Call any route below the base URL, as `gh api` does: GET with -f as query, other
     /// methods with -f as a JSON body; --paginate follows the pages.
     Api(ApiArgs),
+    /// See where the API key comes from and whether the API accepts it.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -142,6 +150,14 @@ pub(crate) enum RunsCommand {
     Summary(RunArg),
     /// List a project's runs, newest first, as they arrive: NDJSON when piped.
     List(ListRunsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = EXIT_CODES.as_str())]
+pub(crate) enum AuthCommand {
+    /// Where the key comes from (never the key), the base URL and why, whether the API
+    /// accepts the key, and the projects it sees.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

@@ -249,6 +249,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "currents api 'webhooks?projectId=web-app' -F url=@hook-url.txt",
         ],
     ),
+    ("auth", &["currents auth status"]),
+    (
+        "auth status",
+        &[
+            "currents auth status",
+            "currents auth status --output json | jq -e .accepted",
+        ],
+    ),
     (
         "completions",
         &["currents completions zsh > ~/.zfunc/_currents"],

@@ -31,7 +31,8 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    let cli = match Cli::from_arg_matches(&examples::command().get_matches()) {
+    let matches = examples::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         // The arguments a CI job usually sets in its environment (the project, the GitHub
         // run) are left out of usage lines, so clap finds them missing only here.
@@ -49,6 +50,11 @@ fn main() -> ExitCode {
             return Exit::InvalidInput.into();
         }
         Err(error) => error.exit(),
+    };
+    cli.api_key_from = match matches.value_source("api_key") {
+        Some(clap::parser::ValueSource::CommandLine) => Some("--api-key"),
+        Some(clap::parser::ValueSource::EnvVariable) => Some(currents::API_KEY_ENV),
+        _ => None,
     };
     logs::init(cli.verbose, currents::RetryPolicy::default().max_attempts());
     let format = cli.output.unwrap_or(if io::stdout().is_terminal() {

@@ -3,6 +3,7 @@
 mod actions;
 mod analysis;
 mod api;
+mod auth;
 mod jira;
 mod projects;
 mod results;
@@ -12,15 +13,15 @@ mod webhooks;
 use currents::{API_URL_ENV, Client, PRODUCTION_URL};
 
 use crate::{
-    cli::{Cli, Command, InstancesCommand, REST_API_URL_ENV},
+    cli::{AuthCommand, Cli, Command, InstancesCommand, REST_API_URL_ENV},
     exit::{Exit, Failure, Stop},
     output::Output,
 };
 
 /// Runs the command the line names (completions are printed before any of this).
 pub(crate) async fn run(mut cli: Cli, output: Output) -> Result<Exit, Stop> {
-    let base_url = base_url(cli.base_url.take());
-    match command(cli, &base_url, output).await {
+    let (base_url, base_url_from) = base_url(cli.base_url.take());
+    match command(cli, &base_url, base_url_from, output).await {
         // The API answers an unknown id with 404, and so does a host for a path it lacks: a
         // base URL without `/v1` is named, rather than left to look like a missing run.
         Err(Stop::Failed(failure)) if failure.exit == Exit::NotFound && !ends_in_v1(&base_url) => {
@@ -41,32 +42,43 @@ pub(crate) async fn run(mut cli: Cli, output: Output) -> Result<Exit, Stop> {
 
 /// `--base-url`; else `CURRENTS_REST_API_URL` with `/v1` added, as `@currents/cmd` reads it (in
 /// a job that runs both, `CURRENTS_API_URL` may be its recording API); else
-/// `CURRENTS_API_URL`; else production's.
-fn base_url(flag: Option<String>) -> String {
+/// `CURRENTS_API_URL`; else production's. With it, where it came from.
+fn base_url(flag: Option<String>) -> (String, &'static str) {
     let set = |name| {
         std::env::var(name)
             .ok()
             .filter(|value| !value.trim().is_empty())
     };
     if let Some(url) = flag {
-        return url;
+        return (url, "--base-url");
     }
     if let Some(rest) = set(REST_API_URL_ENV) {
         let rest = rest.trim_end_matches('/');
         return if ends_in_v1(rest) {
-            rest.to_owned()
+            (rest.to_owned(), REST_API_URL_ENV)
         } else {
-            format!("{rest}/v1")
+            (
+                format!("{rest}/v1"),
+                "CURRENTS_REST_API_URL, with /v1 added",
+            )
         };
     }
-    set(API_URL_ENV).unwrap_or_else(|| PRODUCTION_URL.to_owned())
+    match set(API_URL_ENV) {
+        Some(url) => (url, API_URL_ENV),
+        None => (PRODUCTION_URL.to_owned(), "the default"),
+    }
 }
 
 fn ends_in_v1(url: &str) -> bool {
     url.trim_end_matches('/').ends_with("/v1")
 }
 
-async fn command(cli: Cli, base_url: &str, output: Output) -> Result<Exit, Stop> {
+async fn command(
+    cli: Cli,
+    base_url: &str,
+    base_url_from: &str,
+    output: Output,
+) -> Result<Exit, Stop> {
     let client = || {
         client(
             cli.api_key.clone(),
@@ -93,6 +105,10 @@ async fn command(cli: Cli, base_url: &str, output: Output) -> Result<Exit, Stop>
         Command::Terms(args) => analysis::terms(&client()?, args, output).await?,
         Command::Jira(command) => jira::run(&client()?, command, output).await?,
         Command::Api(args) => api::run(&client()?, args, output).await?,
+        Command::Auth(AuthCommand::Status) => {
+            let key_from = cli.api_key.as_ref().and(cli.api_key_from);
+            auth::status(client(), key_from, base_url, base_url_from, output).await?;
+        }
         Command::Completions { .. } => {}
     }
     Ok(Exit::Success)
