@@ -330,6 +330,66 @@ async fn a_receiver_gets_the_run_start_and_finish_of_a_reset_run() {
     assert_eq!(statuses, [Ok(200), Ok(200)]);
 }
 
+/// Currents delivers each event once per group of a multigroup run, naming the group, with
+/// `x-timestamp` in epoch milliseconds and the hook's own headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multigroup_run_is_delivered_once_per_group() {
+    let fake = fake();
+    fake.insert(
+        RunFixture::new("browsers")
+            .project("p")
+            .status("failed")
+            .group("chrome")
+            .spec("m1", 1)
+            .group("firefox")
+            .spec("m2", 1),
+    );
+    let client = client(&fake);
+    let (url, mut received) = receiver().await;
+    let hook =
+        hook_request(&url).with_hook_events(vec![HookEvent::RunStart, HookEvent::RunCanceled]);
+    client
+        .webhooks()
+        .create(&project(), hook)
+        .await
+        .expect("created");
+
+    let run = run_id("browsers");
+    let report = client
+        .runs()
+        .reset_failed(&run, Default::default())
+        .await
+        .expect("reset");
+    assert!(report.is_success(), "{report:?}");
+    let started = [next(&mut received).await, next(&mut received).await];
+    client.runs().cancel(&run).await.expect("cancelled");
+    let cancelled = [next(&mut received).await, next(&mut received).await];
+
+    for (event, deliveries) in [("RUN_START", started), ("RUN_CANCELED", cancelled)] {
+        let mut groups = Vec::new();
+        for (headers, body) in deliveries {
+            assert_eq!(body["event"], event);
+            assert_eq!(body["runUrl"], "https://app.currents.dev/run/browsers");
+            groups.push(body["groupId"].as_str().unwrap_or_default().to_owned());
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+            };
+            assert_eq!(header("x-receiver-token").as_deref(), Some("t0k3n"));
+            let sent = header("x-timestamp").and_then(|t| t.parse::<i64>().ok());
+            let millis = Utc::now().timestamp_millis();
+            assert!(
+                sent.is_some_and(|sent| (millis - 60_000..=millis).contains(&sent)),
+                "x-timestamp {sent:?} is not epoch milliseconds of the last minute"
+            );
+        }
+        groups.sort();
+        assert_eq!(groups, ["chrome", "firefox"], "{event}");
+    }
+}
+
 /// A receiver that redirects is answered as it is: the fake sends the hook's headers (which
 /// may hold the receiver's secret) nowhere else.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

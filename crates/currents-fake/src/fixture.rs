@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use currents_api::types::{
-    Run, RunCompletionState, RunMeta, RunMetaCommit, RunMetaPr, RunSpec, RunSpecResults,
+    Run, RunCompletionState, RunGroup, RunMeta, RunMetaCommit, RunMetaPr, RunSpec, RunSpecResults,
     RunSpecResultsStats, RunStatus,
 };
 
@@ -29,6 +29,7 @@ pub struct RunFixture {
     specs: Vec<RunSpec>,
     github: Option<(String, u64)>,
     pull_request: Option<String>,
+    group: Option<String>,
 }
 
 impl RunFixture {
@@ -45,7 +46,15 @@ impl RunFixture {
             specs: Vec::new(),
             github: None,
             pull_request: None,
+            group: None,
         }
+    }
+
+    /// The group (a browser, say) of the specs added after it. A run whose specs are in two
+    /// or more groups is a multigroup run: Currents delivers each webhook event once per group.
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
     }
 
     /// The project.
@@ -110,7 +119,8 @@ impl RunFixture {
                             .with_tests(3),
                     ),
                 )
-                .with_spec(format!("spec-{n}.cy.ts")),
+                .with_spec(format!("spec-{n}.cy.ts"))
+                .set_group_id(self.group.clone()),
         );
         self
     }
@@ -137,9 +147,19 @@ impl RunFixture {
             _ => RunCompletionState::from(self.status.as_str()),
         };
         let ci_build_id = format!("build-{}", self.id);
+        let mut groups = Vec::<String>::new();
+        for group in self.specs.iter().filter_map(|spec| spec.group_id.clone()) {
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+        let groups = groups
+            .into_iter()
+            .map(|group| RunGroup::new().with_group_id(group))
+            .collect::<Vec<_>>();
         let run = FakeRun::from(
             Run::new(completion, self.created_at, self.project, self.id, status)
-                .with_groups(Vec::new())
+                .with_groups(groups)
                 .with_meta(
                     RunMeta::new()
                         .with_ci_build_id(ci_build_id)

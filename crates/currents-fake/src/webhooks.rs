@@ -146,21 +146,33 @@ impl Webhooks {
         let (Some(outbox), Some(event)) = (&self.outbox, event_of(before, run)) else {
             return;
         };
-        let body = payload(&event, run);
-        for hook in self.by_id.values() {
-            if hook.project_id != run.project_id || !hook.hook_events.contains(&event) {
-                continue;
+        // Currents delivers an event once per group of a multigroup run, naming the group.
+        let groups = run
+            .groups
+            .iter()
+            .filter_map(|group| group.group_id.as_deref())
+            .map(Some)
+            .collect::<Vec<_>>();
+        let groups = if groups.len() > 1 { groups } else { vec![None] };
+        for group in groups {
+            let body = payload(&event, run, group);
+            for hook in self.by_id.values() {
+                if hook.project_id != run.project_id || !hook.hook_events.contains(&event) {
+                    continue;
+                }
+                // Epoch milliseconds, as n8n's Currents node reads it.
+                let timestamp = now.timestamp_millis().to_string();
+                let mut headers = vec![("x-timestamp".to_owned(), timestamp)];
+                headers.extend(hook_headers(hook.headers.as_deref()));
+                // The task ends with the fake; a delivery queued after that has nowhere to go.
+                let _ = outbox.send(Delivery {
+                    hook_id: hook.hook_id.clone(),
+                    event: event.clone(),
+                    url: hook.url.clone(),
+                    headers,
+                    body: body.clone(),
+                });
             }
-            let mut headers = vec![("x-timestamp".to_owned(), now.timestamp().to_string())];
-            headers.extend(hook_headers(hook.headers.as_deref()));
-            // The task ends with the fake; a delivery queued after that has nowhere to go.
-            let _ = outbox.send(Delivery {
-                hook_id: hook.hook_id.clone(),
-                event: event.clone(),
-                url: hook.url.clone(),
-                headers,
-                body: body.clone(),
-            });
         }
     }
 }
@@ -180,12 +192,17 @@ fn event_of(before: Option<&RunCompletionState>, run: &Run) -> Option<HookEvent>
     }
 }
 
-/// The payload of Currents' HTTP webhooks docs, from the run.
-pub(crate) fn payload(event: &HookEvent, run: &Run) -> Value {
+/// The payload of Currents' HTTP webhooks docs, from the run, or from one group's specs of a
+/// multigroup run.
+pub(crate) fn payload(event: &HookEvent, run: &Run, group: Option<&str>) -> Value {
     let commit = run.meta.as_ref().and_then(|meta| meta.commit.as_ref());
     let text = |value: Option<&String>| value.cloned().unwrap_or_default();
     let mut totals = [0_i64; 7];
-    for spec in &run.specs {
+    let specs = run
+        .specs
+        .iter()
+        .filter(|spec| group.is_none() || spec.group_id.as_deref() == group);
+    for spec in specs {
         if let Some(stats) = spec.results.as_ref().and_then(|r| r.stats.as_ref()) {
             let counts = [
                 stats.tests.or(stats.overall),
@@ -220,10 +237,8 @@ pub(crate) fn payload(event: &HookEvent, run: &Run) -> Value {
         "skipped": skipped, "retries": retries, "flaky": flaky,
     });
     // Only a run of several groups (browsers, say) names the group.
-    if run.groups.len() > 1
-        && let Some(group) = run.groups.first().and_then(|g| g.group_id.clone())
-    {
-        body["groupId"] = Value::String(group);
+    if let Some(group) = group {
+        body["groupId"] = Value::String(group.to_owned());
     }
     body
 }
@@ -397,5 +412,35 @@ mod tests {
                 "{before:?} -> {after:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_group_s_delivery_counts_that_group_s_specs() {
+        let run = crate::RunFixture::new("r")
+            .status("failed")
+            .group("chrome")
+            .spec("m1", 1)
+            .spec("m2", 2)
+            .group("firefox")
+            .spec("m3", 0)
+            .build()
+            .run;
+        let counts = |group| {
+            let body = payload(&HookEvent::RunFinish, &run, group);
+            (
+                body["groupId"].clone(),
+                body["overall"].clone(),
+                body["failures"].clone(),
+            )
+        };
+        assert_eq!(
+            counts(Some("chrome")),
+            (json!("chrome"), json!(6), json!(3))
+        );
+        assert_eq!(
+            counts(Some("firefox")),
+            (json!("firefox"), json!(3), json!(0))
+        );
+        assert_eq!(counts(None), (Value::Null, json!(9), json!(3)));
     }
 }
