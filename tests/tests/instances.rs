@@ -1,16 +1,54 @@
-//! What happened to each test of an instance, through the facade, from both forms of a
-//! getInstance answer: production's (compact tests, detail in `testResults`) and the
-//! documented one. Real HTTP over loopback to currents-fake.
+//! Production's recorded answers against the spec, and what happened to each test of an
+//! instance, through the facade, from both forms of a getInstance answer: production's
+//! (compact tests, detail in `testResults`) and the documented one. Real HTTP over loopback to
+//! currents-fake.
 
 use currents::{
     InstanceId, InstanceSummary, TestOutcome,
-    api::types::{Instance, TestState},
+    api::types::{Instance, InstanceResponse, RunResponse, TestState},
 };
 use currents_fake::{FakeServer, Fault, Operation, RunFixture, Spelling};
 use integration_tests::client;
 
 const PRODUCTION: &str = include_str!("../fixtures/instance-production.json");
 const DOCUMENTED: &str = include_str!("../fixtures/instance-documented.json");
+
+/// Production's answers in the shapes Currents' own VS Code extension recorded (two runs and
+/// an instance, see `tests/fixtures/README.md`) are valid by our spec, strictly: every
+/// constraint and format, so that the spec's types decode what production sends.
+#[test]
+fn the_recorded_production_answers_validate_strictly_against_the_spec() {
+    let cases = [
+        (
+            "run-production-complete.json",
+            include_str!("../fixtures/run-production-complete.json"),
+            "RunResponse",
+        ),
+        (
+            "run-production-in-progress.json",
+            include_str!("../fixtures/run-production-in-progress.json"),
+            "RunResponse",
+        ),
+        ("instance-production.json", PRODUCTION, "InstanceResponse"),
+    ];
+    let mut errors = Vec::new();
+    for (file, answer, schema) in cases {
+        // The generated types decode it too.
+        let decoded = match schema {
+            "RunResponse" => serde_json::from_str::<RunResponse>(answer).err(),
+            _ => serde_json::from_str::<InstanceResponse>(answer).err(),
+        };
+        errors.extend(decoded.map(|error| format!("{file}: does not decode: {error}")));
+        let answer: serde_json::Value = serde_json::from_str(answer).expect("JSON");
+        let schema = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
+        errors.extend(
+            currents_fake::schema::validator(&schema)
+                .iter_errors(&answer)
+                .map(|error| format!("{file}: {error} at {}", error.instance_path())),
+        );
+    }
+    assert!(errors.is_empty(), "{errors:#?}");
+}
 
 /// The failed test's error, ANSI colours and all, as both fixtures carry it.
 const EXPECT_ERROR: &str = "Error: \u{1b}[2mexpect(\u{1b}[22m\u{1b}[31mreceived\u{1b}[39m\u{1b}[2m).\u{1b}[22mtoBeVisible\u{1b}[2m()\u{1b}[22m\n\nLocator: getByRole('button', { name: 'Pay' })\nExpected: visible\nReceived: <element(s) not found>";
