@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use currents_api::types::{
     CreateWebhookRequest, HookEvent, Run, RunCompletionState, UpdateWebhookRequest, Webhook,
+    WebhookDelivery, WebhookDeliveryCommit,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::ApiError;
@@ -219,28 +220,32 @@ pub(crate) fn payload(event: &HookEvent, run: &Run, group: Option<&str>) -> Valu
         }
     }
     let [overall, passes, failures, pending, skipped, retries, flaky] = totals;
-    let mut body = json!({
-        "event": event.to_string(),
-        "runUrl": format!("https://app.currents.dev/run/{}", run.run_id),
-        "buildId": run.meta.as_ref().and_then(|meta| meta.ci_build_id.clone()).unwrap_or_default(),
-        "tags": run.tags,
-        "commit": {
-            "sha": text(commit.and_then(|c| c.sha.as_ref())),
-            "branch": text(commit.and_then(|c| c.branch.as_ref())),
-            "authorName": text(commit.and_then(|c| c.author_name.as_ref())),
-            "authorEmail": text(commit.and_then(|c| c.author_email.as_ref())),
-            "message": text(commit.and_then(|c| c.message.as_ref())),
-            "remoteOrigin": text(commit.and_then(|c| c.remote_origin.as_ref())),
-            "defaultBranch": Value::Null,
-        },
-        "overall": overall, "passes": passes, "failures": failures, "pending": pending,
-        "skipped": skipped, "retries": retries, "flaky": flaky,
-    });
+    // The spec's own type, so that what the fake sends is what a receiver decodes.
+    let commit = WebhookDeliveryCommit::default()
+        .with_sha(text(commit.and_then(|c| c.sha.as_ref())))
+        .with_branch(text(commit.and_then(|c| c.branch.as_ref())))
+        .with_author_name(text(commit.and_then(|c| c.author_name.as_ref())))
+        .with_author_email(text(commit.and_then(|c| c.author_email.as_ref())))
+        .with_message(text(commit.and_then(|c| c.message.as_ref())))
+        .with_remote_origin(text(commit.and_then(|c| c.remote_origin.as_ref())));
+    let build_id = run.meta.as_ref().and_then(|meta| meta.ci_build_id.clone());
+    let delivery = WebhookDelivery::new(
+        event.clone(),
+        format!("https://app.currents.dev/run/{}", run.run_id),
+    )
+    .with_build_id(build_id.unwrap_or_default())
+    .with_tags(run.tags.clone())
+    .with_commit(commit)
+    .with_overall(overall)
+    .with_passes(passes)
+    .with_failures(failures)
+    .with_pending(pending)
+    .with_skipped(skipped)
+    .with_retries(retries)
+    .with_flaky(flaky)
     // Only a run of several groups (browsers, say) names the group.
-    if let Some(group) = group {
-        body["groupId"] = Value::String(group.to_owned());
-    }
-    body
+    .set_group_id(group.map(str::to_owned));
+    serde_json::to_value(delivery).expect("a delivery serialises")
 }
 
 /// The fake delivers to loopback only: `http://127.0.0.1:PORT/...`, `[::1]` or `localhost`.
@@ -348,6 +353,8 @@ impl reqwest::dns::Resolve for LoopbackOnly {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@ mod actions;
 mod base_url;
 mod client;
 mod context;
+mod delivery;
 mod endpoint;
 mod error;
 mod hook;
@@ -32,6 +33,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use context::Context;
+pub use delivery::{DEFAULT_DELIVERY_TOLERANCE, Delivery, DeliveryError, DeliveryVerifier};
 pub use endpoint::Endpoint;
 pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
 pub use hook::{AttemptInfo, AttemptOutcome, Hook};
@@ -80,7 +82,9 @@ pub use currents_api::RunFields;
 /// The operation an error comes from.
 pub use currents_api::operations::Operation;
 /// The types users handle most, from the generated API.
-pub use currents_api::types::{Run, RunCompletionState, RunSpec, RunStatus};
+pub use currents_api::types::{
+    HookEvent, Run, RunCompletionState, RunSpec, RunStatus, WebhookDelivery,
+};
 /// One test of an instance, from either form of the answer ([`api::types::Instance::tests`]).
 pub use currents_api::{TestError, TestOutcome};
 
