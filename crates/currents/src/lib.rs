@@ -75,17 +75,18 @@ pub mod api {
 /// The date and time types that [`Query::since`], the metrics' date ranges and the generated
 /// types use: the same version this crate is built with.
 pub use chrono;
-/// The time of a date range, as every list takes it: `DateTime<Utc>`.
+// The time of a date range, as every list takes it: `DateTime<Utc>`. Plain comments on these
+// re-exports: rustdoc would put a doc comment before each item's own summary.
 pub use chrono::{DateTime, Utc};
-/// What a run and a listed run both carry (`run.branch()`), however it was fetched.
+// What a run and a listed run both carry (`run.branch()`), however it was fetched.
 pub use currents_api::RunFields;
-/// The operation an error comes from.
+// The operation an error comes from.
 pub use currents_api::operations::Operation;
-/// The types users handle most, from the generated API.
+// The types users handle most, from the generated API.
 pub use currents_api::types::{
     HookEvent, Run, RunCompletionState, RunSpec, RunStatus, WebhookDelivery,
 };
-/// One test of an instance, from either form of the answer ([`api::types::Instance::tests`]).
+// One test of an instance, from either form of the answer ([`api::types::Instance::tests`]).
 pub use currents_api::{TestError, TestOutcome};
 
 /// The setters of every operation's optional parameters (one `params` trait per operation,
