@@ -263,6 +263,30 @@ async fn receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
     (url, received)
 }
 
+/// The value of a delivery's header, by its lower-case name.
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// Registers `hook` on project `p`, then resets the failed specs of `run`, which starts it
+/// again: the fake delivers RUN_START.
+async fn hook_and_reset(client: &Client, hook: CreateWebhookRequest, run: &str) {
+    client
+        .webhooks()
+        .create(&project(), hook)
+        .await
+        .expect("created");
+    let report = client
+        .runs()
+        .reset_failed(&run_id(run), Default::default())
+        .await
+        .expect("reset");
+    assert!(report.is_success(), "{report:?}");
+}
+
 async fn next(received: &mut mpsc::UnboundedReceiver<Received>) -> Received {
     tokio::time::timeout(Duration::from_secs(10), received.recv())
         .await
@@ -275,20 +299,8 @@ async fn a_receiver_gets_the_run_start_and_finish_of_a_reset_run() {
     let fake = fake();
     let client = client(&fake);
     let (url, mut received) = receiver().await;
-    client
-        .webhooks()
-        .create(&project(), hook_request(&url))
-        .await
-        .expect("created");
-
     // The reset starts the run again; finishing it is the second event.
-    let run = run_id("failed");
-    let report = client
-        .runs()
-        .reset_failed(&run, Default::default())
-        .await
-        .expect("reset");
-    assert!(report.is_success(), "{report:?}");
+    hook_and_reset(&client, hook_request(&url), "failed").await;
     let (_, started) = next(&mut received).await;
     fake.update_run("failed", |run| {
         run.status = currents::RunStatus::Passed;
@@ -302,15 +314,9 @@ async fn a_receiver_gets_the_run_start_and_finish_of_a_reset_run() {
     assert_eq!(finished["buildId"], "build-failed");
     assert_eq!(finished["commit"]["branch"], "feature/x");
     assert_eq!(finished["tags"], serde_json::json!(["nightly"]));
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(header("x-receiver-token"), Some("t0k3n"));
+    assert_eq!(header(&headers, "x-receiver-token"), Some("t0k3n"));
     assert!(
-        header("x-timestamp")
+        header(&headers, "x-timestamp")
             .and_then(|t| t.parse::<i64>().ok())
             .is_some(),
         "{headers:?}"
@@ -348,19 +354,8 @@ async fn a_multigroup_run_is_delivered_once_per_group() {
     let (url, mut received) = receiver().await;
     let hook =
         hook_request(&url).with_hook_events(vec![HookEvent::RunStart, HookEvent::RunCanceled]);
-    client
-        .webhooks()
-        .create(&project(), hook)
-        .await
-        .expect("created");
-
+    hook_and_reset(&client, hook, "browsers").await;
     let run = run_id("browsers");
-    let report = client
-        .runs()
-        .reset_failed(&run, Default::default())
-        .await
-        .expect("reset");
-    assert!(report.is_success(), "{report:?}");
     let started = [next(&mut received).await, next(&mut received).await];
     client.runs().cancel(&run).await.expect("cancelled");
     let cancelled = [next(&mut received).await, next(&mut received).await];
@@ -371,14 +366,8 @@ async fn a_multigroup_run_is_delivered_once_per_group() {
             assert_eq!(body["event"], event);
             assert_eq!(body["runUrl"], "https://app.currents.dev/run/browsers");
             groups.push(body["groupId"].as_str().unwrap_or_default().to_owned());
-            let header = |name: &str| {
-                headers
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.clone())
-            };
-            assert_eq!(header("x-receiver-token").as_deref(), Some("t0k3n"));
-            let sent = header("x-timestamp").and_then(|t| t.parse::<i64>().ok());
+            assert_eq!(header(&headers, "x-receiver-token"), Some("t0k3n"));
+            let sent = header(&headers, "x-timestamp").and_then(|t| t.parse::<i64>().ok());
             let millis = Utc::now().timestamp_millis();
             assert!(
                 sent.is_some_and(|sent| (millis - 60_000..=millis).contains(&sent)),
@@ -402,20 +391,8 @@ async fn a_receiver_s_redirect_is_not_followed() {
         Hostile::start(move |_, _| Answer::status(307, vec![("location", target.clone())])).await;
     let fake = fake();
     let client = client(&fake);
-    client
-        .webhooks()
-        .create(
-            &project(),
-            hook_request(&format!("{}/hook", receiver.origin())),
-        )
-        .await
-        .expect("created");
-    let report = client
-        .runs()
-        .reset_failed(&run_id("failed"), Default::default())
-        .await
-        .expect("reset");
-    assert!(report.is_success(), "{report:?}");
+    let hook = hook_request(&format!("{}/hook", receiver.origin()));
+    hook_and_reset(&client, hook, "failed").await;
     for _ in 0..250 {
         if !fake.deliveries().is_empty() {
             break;
