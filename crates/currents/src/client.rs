@@ -109,24 +109,15 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from `CURRENTS_API_KEY` and, if set, `CURRENTS_API_URL`.
+    /// A client configured from `CURRENTS_API_KEY` and, if set, `CURRENTS_API_URL`; the
+    /// rest as [`Client::builder`] has it. For some parts from the environment and others
+    /// from code, use [`ClientBuilder::api_key_from_env`] and
+    /// [`ClientBuilder::base_url_from_env`].
     pub fn from_env() -> Result<Client, Error> {
-        let mut builder = Client::builder();
-        match std::env::var(API_KEY_ENV) {
-            Ok(key) => builder = builder.api_key(key),
-            Err(_) => {
-                return Err(ValidationError::new(
-                    API_KEY_ENV,
-                    "",
-                    "must be set to a Currents API key",
-                )
-                .into());
-            }
-        }
-        if let Ok(url) = std::env::var(API_URL_ENV) {
-            builder = builder.base_url(url);
-        }
-        builder.build()
+        Client::builder()
+            .api_key_from_env()
+            .base_url_from_env()
+            .build()
     }
 
     /// The run operations: get, find, cancel, reset, delete, and the helpers built on them.
@@ -242,6 +233,9 @@ impl Client {
 #[derive(Debug)]
 pub struct ClientBuilder {
     api_key: Option<SecretString>,
+    /// Set when the key was asked of the environment, which did not have it, so that the
+    /// error names the variable.
+    api_key_env_missing: bool,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -259,6 +253,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             api_key: None,
+            api_key_env_missing: false,
             base_url: PRODUCTION_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -278,7 +273,39 @@ impl ClientBuilder {
     /// The API key, sent as `Authorization: Bearer <key>`.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::from(key.into()));
+        self.api_key_env_missing = false;
         self
+    }
+
+    /// The API key from `CURRENTS_API_KEY`. If it is not set, [`build`](Self::build) fails
+    /// with an error that names the variable (unless a later [`api_key`](Self::api_key) sets
+    /// one).
+    pub fn api_key_from_env(self) -> Self {
+        self.api_key_from(std::env::var(API_KEY_ENV).ok())
+    }
+
+    fn api_key_from(self, key: Option<String>) -> Self {
+        match key {
+            Some(key) => self.api_key(key),
+            None => ClientBuilder {
+                api_key: None,
+                api_key_env_missing: true,
+                ..self
+            },
+        }
+    }
+
+    /// The base URL from `CURRENTS_API_URL`, if it is set; otherwise the base URL stays as it
+    /// is.
+    pub fn base_url_from_env(self) -> Self {
+        self.base_url_from(std::env::var(API_URL_ENV).ok())
+    }
+
+    fn base_url_from(self, url: Option<String>) -> Self {
+        match url {
+            Some(url) => self.base_url(url),
+            None => self,
+        }
     }
 
     /// The base URL; [`PRODUCTION_URL`] by default. https, or http on loopback.
@@ -361,9 +388,25 @@ impl ClientBuilder {
     /// Validates the settings and builds the client. No request is sent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let key = self.api_key.ok_or_else(|| {
-            ValidationError::new("api key", "", "is required; set it with api_key")
-        })?;
+        let key = match (self.api_key, self.api_key_env_missing) {
+            (Some(key), _) => key,
+            (None, true) => {
+                return Err(ValidationError::new(
+                    API_KEY_ENV,
+                    "",
+                    "must be set to a Currents API key",
+                )
+                .into());
+            }
+            (None, false) => {
+                return Err(ValidationError::new(
+                    "api key",
+                    "",
+                    "is required; set it with api_key or api_key_from_env",
+                )
+                .into());
+            }
+        };
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", key.expose_secret()))
             .ok()
             .filter(|_| !key.expose_secret().trim().is_empty())
@@ -429,5 +472,54 @@ impl ClientBuilder {
             }),
             overrides: Overrides::default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each part may come from the environment or from code, the later setter winning; a key
+    /// asked of an environment without one is named by its variable.
+    #[test]
+    fn parts_come_from_the_environment_or_from_code() {
+        let local = "http://127.0.0.1:4000/v1";
+        let cases = [
+            (
+                Client::builder().api_key_from(Some("k".into())),
+                Ok(PRODUCTION_URL),
+            ),
+            (
+                Client::builder()
+                    .api_key_from(Some("k".into()))
+                    .base_url_from(Some(local.into())),
+                Ok(local),
+            ),
+            (
+                Client::builder()
+                    .base_url(local)
+                    .api_key("k")
+                    .base_url_from(None),
+                Ok(local),
+            ),
+            (
+                Client::builder().api_key_from(None).api_key("k"),
+                Ok(PRODUCTION_URL),
+            ),
+            (Client::builder().api_key_from(None), Err(API_KEY_ENV)),
+            (Client::builder(), Err("api key")),
+        ];
+        for (builder, expected) in cases {
+            let built = builder.build();
+            match (&built, expected) {
+                (Ok(client), Ok(url)) => {
+                    assert_eq!(client.config().base_url.as_str().trim_end_matches('/'), url)
+                }
+                (Err(Error::Validation(refused)), Err(field)) => {
+                    assert!(refused.to_string().starts_with(field), "{refused}");
+                }
+                _ => panic!("{built:?}, expected {expected:?}"),
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ mod results;
 mod retry;
 mod runs;
 mod summary;
+mod terminal_text;
 mod transport;
 mod webhooks;
 
@@ -57,6 +58,7 @@ pub use runs::{
     Runs, WaitOptions, is_finished,
 };
 pub use summary::{FailedSpec, FailedTest, InstanceSummary, RunSummary, SpecCounts, TestTotals};
+pub use terminal_text::terminal_safe;
 pub use webhooks::Webhooks;
 
 /// The HTTP client underneath, for [`ClientBuilder::http_client`] and the types [`Hook`]s
