@@ -797,3 +797,89 @@ async fn the_new_handles_join() {
     assert!(hooks.expect("listed").is_empty());
     assert_eq!(terms.expect("listed").len(), 2);
 }
+
+/// What Currents' clients send and the spec lacked: `@currents/mcp`'s parameters are settable
+/// through the facade and accepted by the fake, and a list filter in n8n's and old clients'
+/// spellings (`status[]`, unbracketed `tags`, `branch`) is answered as the documented one.
+#[tokio::test]
+async fn the_clients_parameters_and_spellings_are_taken() {
+    let fake = fake();
+    let client = client(&fake);
+    let range = Utc::now() - chrono::Duration::days(7)..Utc::now();
+    let runs: Vec<_> = client
+        .projects()
+        .runs(&project())
+        .pr_id("12")
+        .stream()
+        .try_collect()
+        .await
+        .expect("pr_id is accepted");
+    assert!(!runs.is_empty());
+    let tests: Vec<_> = client
+        .projects()
+        .tests(&project(), range.clone())
+        .metric_settings(r#"{"flakiness":"all"}"#)
+        .annotations(r#"[{"type":"issue"}]"#)
+        .stream()
+        .try_collect()
+        .await
+        .expect("metric_settings and annotations are accepted");
+    let signature = tests[0]
+        .signature
+        .as_deref()
+        .expect("a signature")
+        .parse()
+        .expect("a valid signature");
+    // The fixtures' specs ran on 2026-11-01, whenever their runs were created.
+    let november = "2026-10-25T00:00:00Z".parse().expect("a time")
+        .."2026-11-08T00:00:00Z".parse().expect("a time");
+    client
+        .tests()
+        .results(&signature, november)
+        .flaky(false)
+        .annotations(r#"[{"type":"issue"}]"#)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("flaky and annotations are accepted");
+    let sent = |name: &str| {
+        fake.requests()
+            .iter()
+            .flat_map(|request| request.query_pairs())
+            .any(|(key, _)| key == name)
+    };
+    for name in ["pr_id", "metric_settings", "annotations", "flaky"] {
+        assert!(sent(name), "{name} was not sent");
+    }
+
+    // The same filters in three spellings, over plain HTTP as the other clients send them.
+    let ids = |query: &'static str| {
+        let client = client.clone();
+        async move {
+            let answer = client
+                .request(Method::GET, &format!("/projects/p/runs?{query}"))
+                .send()
+                .await
+                .expect("answered")
+                .json()
+                .expect("JSON");
+            answer["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|run| run["runId"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let documented = ids("status=FAILED&tags[]=nightly&branches[]=feature/x").await;
+    assert_eq!(documented, ["failed"]);
+    assert_eq!(
+        ids("status[]=FAILED&tags=nightly&branch=feature/x").await,
+        documented
+    );
+    assert_eq!(
+        ids("status=FAILED&tag[]=nightly&branch[]=feature/x").await,
+        documented
+    );
+    assert_eq!(ids("").await.len(), 3, "unfiltered");
+}

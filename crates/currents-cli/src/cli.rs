@@ -5,12 +5,12 @@ use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, builder::PossibleValuesParser};
 use currents::{
-    API_KEY_ENV, ActionId, CiBuildId, DEFAULT_TIMEOUT, HookId, InstanceId, JiraIssueKey,
-    JiraProjectId, MachineId, ProjectId, RunId, TestSignature, WaitOptions,
+    API_KEY_ENV, ActionId, CiBuildId, DEFAULT_TIMEOUT, HookId, InstanceId, JiraIssueKey, MachineId,
+    ProjectId, RunId, TestSignature, WaitOptions,
     api::types::{
         ActionStatus, AffectedActionType, CancelRunGithubCiRequestGithubRunId, ContextDetail,
-        ErrorDimension, ErrorOrder, JiraInstallationId, PullRequestOrder, RunStatusFilter,
-        SpecFileOrder, TermType, TestOrder,
+        ErrorDimension, ErrorOrder, JiraInstallationId, JiraProjectId, PullRequestOrder,
+        RunStatusFilter, SpecFileOrder, TermType, TestOrder,
     },
 };
 

@@ -49,6 +49,30 @@ pub(crate) fn request(
     Ok(())
 }
 
+/// The query as the spec names its parameters. The server reads a list filter in either
+/// spelling (`status[]` for `status`, `tags` for `tags[]`) and by its old names (the spec's
+/// `x-aliases`: `branch` for `branches[]`), as Express's `qs` does, and Currents' clients send
+/// each; so each becomes the spec's name here. Anything else is kept as it is.
+pub(crate) fn spelled(operation: Operation, query: Option<&str>) -> Option<String> {
+    let query = query?;
+    let Some(rules) = RULES.get(operation.id()) else {
+        return Some(query.to_owned());
+    };
+    let pairs = form_urlencoded::parse(query.as_bytes()).map(|(key, value)| {
+        let name = rules
+            .parameters
+            .iter()
+            .find(|parameter| parameter.aliases.iter().any(|alias| *alias == key))
+            .map_or(key, |parameter| parameter.name.as_str().into());
+        (name, value)
+    });
+    Some(
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish(),
+    )
+}
+
 /// What one operation accepts.
 struct Rules {
     parameters: Vec<Parameter>,
@@ -77,6 +101,9 @@ struct Parameter {
     /// The JSON type each value is read as; for an array, the type of its items.
     kind: String,
     array: bool,
+    /// Other names the server reads as this one: a list's other bracket spelling, and the
+    /// spec's `x-aliases`.
+    aliases: Vec<String>,
     validator: Validator,
 }
 
@@ -196,12 +223,27 @@ fn parameter(parameter: &currents_spec::Parameter<'_>) -> Option<Parameter> {
         _ => return None,
     };
     let (_, value) = parameter.value_schema();
+    let array = parameter.items.is_some();
+    let mut aliases = parameter.at.value["x-aliases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    if array && location == Location::Query {
+        aliases.push(match parameter.name.strip_suffix("[]") {
+            Some(bare) => bare.to_owned(),
+            None => format!("{}[]", parameter.name),
+        });
+    }
     Some(Parameter {
         name: parameter.name.clone(),
         location,
         required: parameter.required,
         kind: json_type(value.value).to_owned(),
-        array: parameter.items.is_some(),
+        array,
+        aliases,
         validator: validator(parameter.schema_ref),
     })
 }

@@ -93,7 +93,8 @@ fn answer(
 ) -> Answer {
     let Path(path) =
         path.map_err(|rejection| ApiError::bad_request(format!("invalid path: {rejection}")))?;
-    check::request(operation, &path, query, body)?;
+    let query = check::spelled(operation, query);
+    check::request(operation, &path, query.as_deref(), body)?;
     let query = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .into_owned()
         .collect::<Vec<_>>();

@@ -35,14 +35,12 @@ impl<'a> Jira<'a> {
         Query::new(self.client, request)
     }
 
-    /// The issue types of a Jira project, with their custom fields (listJiraIssueTypes). The
-    /// project is a [`JiraProjectId`](crate::JiraProjectId) or a string checked as one.
+    /// The issue types of a Jira project, with their custom fields (listJiraIssueTypes).
     pub fn issue_types(
         self,
         installation: &str,
-        jira_project: impl AsRef<str>,
+        jira_project: &str,
     ) -> Query<'a, ListJiraIssueTypes> {
-        let jira_project = jira_project.as_ref();
         let request = check_text("Jira installation id", installation)
             .and_then(|()| check_segment("Jira project id", jira_project))
             .map(|()| ListJiraIssueTypes::new(jira_project, installation));

@@ -39,8 +39,8 @@ pub use endpoint::Endpoint;
 pub use error::{Error, PagingError, SizeLimit, TransportError, ValidationError};
 pub use hook::{AttemptInfo, AttemptOutcome, Hook};
 pub use input::{
-    ActionId, BranchFilter, CiBuildId, HookId, InstanceId, JiraIssueKey, JiraProjectId,
-    MAX_BRANCH_FILTER_LEN, MachineId, ProjectId, RunId, Tag, TestSignature,
+    ActionId, BranchFilter, CiBuildId, HookId, InstanceId, JiraIssueKey, MAX_BRANCH_FILTER_LEN,
+    MachineId, ProjectId, RunId, Tag, TestSignature,
 };
 pub use jira::Jira;
 pub use limits::{DEFAULT_MAX_IN_FLIGHT, LimitsStatus, RetryBudget};

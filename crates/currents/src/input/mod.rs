@@ -7,9 +7,7 @@ mod text_id;
 
 pub use branch_filter::{BranchFilter, MAX_BRANCH_FILTER_LEN};
 pub(crate) use path_id::check_segment;
-pub use path_id::{
-    ActionId, HookId, InstanceId, JiraIssueKey, JiraProjectId, RunId, TestSignature,
-};
+pub use path_id::{ActionId, HookId, InstanceId, JiraIssueKey, RunId, TestSignature};
 pub(crate) use text_id::check_text;
 pub use text_id::{CiBuildId, MachineId, ProjectId, Tag};
 

@@ -63,15 +63,6 @@ checked_string!(
 );
 
 checked_string!(
-    /// A Jira project's id, such as `10000`, from [`Jira::projects`](crate::Jira::projects).
-    ///
-    /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
-    /// contain `/`, `\`, `?`, `#`, `%`, whitespace or control characters.
-    JiraProjectId,
-    "Jira project id",
-    check_segment
-);
-checked_string!(
     /// A Jira issue's key, such as `PROJ-123`.
     ///
     /// It goes in a URL path, so it must be non-empty, must not be `.` or `..`, and must not
