@@ -161,7 +161,7 @@ fn the_client_refuses_insecure_or_incomplete_configuration() {
     let no_key = currents::Client::builder().build().expect_err("no key");
     assert_eq!(
         no_key.to_string(),
-        "invalid input: api key '': is required; set it with api_key"
+        "invalid input: api key '': is required; set it with api_key or api_key_from_env"
     );
     let bad_key = currents::Client::builder()
         .api_key("sk-1\nSECRET")
