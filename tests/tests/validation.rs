@@ -3,6 +3,7 @@
 use currents::prelude::*;
 use currents::{BranchFilter, Error, MachineId, ProjectId, ResetOptions, RunId, Tag};
 use currents_fake::{FakeServer, RunFixture};
+use futures_util::TryStreamExt as _;
 use integration_tests::{client, run_id};
 
 #[test]
@@ -137,6 +138,44 @@ async fn invalid_input_sends_no_request() {
         "no request may reach the API: {:?}",
         fake.requests()
     );
+}
+
+#[tokio::test]
+async fn every_branch_filter_is_refused_with_one_rule() {
+    let fake = FakeServer::builder().start();
+    let client = client(&fake);
+    let project: ProjectId = "p".parse().expect("valid");
+    // findRun's `branch` and the lists' `branches[]` share one language and one message.
+    for (bad, rule) in [
+        (
+            "re*lease",
+            "'*' at position 3 is not allowed; '*' may only come last",
+        ),
+        (
+            "*",
+            "a prefix needs at least one character before the trailing '*'",
+        ),
+        ("rel ease", "character ' ' at position 4 is not allowed"),
+    ] {
+        let found = client.runs().find(&project).branch(bad).send().await;
+        let listed = client
+            .projects()
+            .runs(&project)
+            .branches([bad])
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await;
+        for (call, sent) in [
+            ("findRun", found.map(drop)),
+            ("listProjectRuns", listed.map(drop)),
+        ] {
+            let Err(Error::Validation(error)) = sent else {
+                panic!("{call}: {bad:?} was not refused: {sent:?}");
+            };
+            assert!(error.rule().starts_with(rule), "{call}: {bad:?}: {error}");
+        }
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
 #[test]

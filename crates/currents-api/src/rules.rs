@@ -39,7 +39,13 @@ pub(crate) fn check_text(
             return refuse("must not be empty".to_owned());
         }
         return refuse(match first_outside(source, value) {
-            Some((position, c)) => format!(
+            Some(Outside::Last(c)) => {
+                format!("a prefix needs at least one character before the trailing {c:?}")
+            }
+            Some(Outside::NotLast(position, c)) => {
+                format!("{c:?} at position {position} is not allowed; {c:?} may only come last")
+            }
+            Some(Outside::Refused(position, c)) => format!(
                 "character {c:?} at position {position} is not allowed (the spec's pattern is {source})"
             ),
             None => format!("it does not match the spec's pattern {source}"),
@@ -63,20 +69,51 @@ pub(crate) fn check_number(
     }
 }
 
-/// For a pattern of one character class repeated (`^[...]+$`), the first character (1-based
-/// position) that the class refuses, so that the error names it.
-fn first_outside(source: &str, value: &str) -> Option<(usize, char)> {
-    let class = source.strip_prefix('^')?.strip_suffix("+$")?;
+/// Where a value leaves a pattern of one character class repeated (`^[...]+$`), which may
+/// end with one optional character (`^[...]+\*?$`, a prefix filter's `*`).
+#[derive(Debug, PartialEq)]
+pub(crate) enum Outside {
+    /// The character at this 1-based position is not in the class.
+    Refused(usize, char),
+    /// The optional last character, where it is not last.
+    NotLast(usize, char),
+    /// The optional last character alone, with nothing before it.
+    Last(char),
+}
+
+/// For a pattern of one character class repeated, the first character that the class refuses,
+/// so that the error names it; `None` for any other pattern.
+fn first_outside(source: &str, value: &str) -> Option<Outside> {
+    let body = source.strip_prefix('^')?.strip_suffix('$')?;
+    let (body, last) = match body.strip_suffix('?') {
+        Some(rest) => {
+            let last = rest.chars().last()?;
+            let rest = &rest[..rest.len() - last.len_utf8()];
+            (rest.strip_suffix('\\').unwrap_or(rest), Some(last))
+        }
+        None => (body, None),
+    };
+    let class = body.strip_suffix('+')?;
     if !(class.starts_with('[') && class.ends_with(']')) {
         return None;
     }
     let single = regress::Regex::new(&format!("^{class}$")).ok()?;
+    let core = last
+        .and_then(|last| value.strip_suffix(last))
+        .unwrap_or(value);
+    if core.is_empty() {
+        return last.map(Outside::Last);
+    }
     let mut buffer = [0; 4];
-    value
+    let (index, c) = core
         .chars()
         .enumerate()
-        .find(|(_, c)| single.find(c.encode_utf8(&mut buffer)).is_none())
-        .map(|(index, c)| (index + 1, c))
+        .find(|(_, c)| single.find(c.encode_utf8(&mut buffer)).is_none())?;
+    Some(if Some(c) == last {
+        Outside::NotLast(index + 1, c)
+    } else {
+        Outside::Refused(index + 1, c)
+    })
 }
 
 #[cfg(test)]
@@ -121,5 +158,29 @@ mod tests {
             "must be at least 1"
         );
         assert!(check_number("limit", 50, Some(1), Some(50)).is_ok());
+    }
+
+    #[test]
+    fn a_character_outside_the_class_is_named() {
+        let branch = "^[!-)+-~]+\\*?$";
+        let text = "^[^\\x00-\\x1F]+$";
+        for (source, value, outside) in [
+            (branch, "release/*", None),
+            (branch, "main", None),
+            (branch, "rel ease", Some(Outside::Refused(4, ' '))),
+            (branch, "re*lease", Some(Outside::NotLast(3, '*'))),
+            (branch, "release**", Some(Outside::NotLast(8, '*'))),
+            (branch, "*", Some(Outside::Last('*'))),
+            (text, "a\u{7}", Some(Outside::Refused(2, '\u{7}'))),
+            (text, "*", None),
+            // Not one class repeated: nothing to name.
+            ("^v[0-9]+$", "vx", None),
+        ] {
+            assert_eq!(
+                first_outside(source, value),
+                outside,
+                "{value} against {source}"
+            );
+        }
     }
 }

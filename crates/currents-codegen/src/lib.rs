@@ -23,6 +23,7 @@ mod open_enum;
 mod operations;
 mod servers;
 mod settings;
+mod summaries;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -92,6 +93,7 @@ pub fn generate(document: &Value) -> Result<String, Error> {
         .retain(|item| matches!(item, syn::Item::Mod(module) if module.ident == "types"));
     open_enum::insert_into_types_module(&mut file, &open_enums).map_err(Error::Syntax)?;
     constructors::add_to_types_module(&mut file).map_err(Error::Syntax)?;
+    summaries::add_to_types_module(&mut file, document).map_err(Error::Syntax)?;
     let operations = operations::tokens(document, generator.get_type_space(), &open_enums)?;
     for tokens in [operations, servers::tokens(document)?] {
         file.items.extend(

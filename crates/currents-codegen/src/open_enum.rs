@@ -169,10 +169,18 @@ impl OpenEnum {
         let wire = variants.iter().map(Variant::wire).collect::<Vec<_>>();
         let wire = &wire;
         let described = self.extensions.get(DESCRIPTIONS);
+        // Where production spells some values otherwise, each variant says which spelling it
+        // sends, so that a column of `as_str()` values is not read as one convention.
+        let recorded = variants.iter().any(|variant| variant.production.is_some());
         let variant_docs = variants.iter().map(|variant| {
             let spelling = match &variant.production {
                 Some(production) => format!(
                     "`{production}`, as production sends it; the docs spell it `{}`.",
+                    variant.listed
+                ),
+                None if recorded => format!(
+                    "`{}`, as the spec lists it: no recorded answer shows production \
+                     spelling it otherwise.",
                     variant.listed
                 ),
                 None => format!("`{}`", variant.listed),
@@ -227,8 +235,9 @@ impl OpenEnum {
                 /// Every value this version of the spec lists, as it is sent.
                 pub const KNOWN: &'static [&'static str] = &[ #( #wire ),* ];
 
-                /// The value as it is sent: production's spelling where it differs from the
-                /// docs', and an unknown value as it was received.
+                /// The value as it is sent: production's spelling where a recorded answer
+                /// shows it to differ from the spec's, else the spec's, and an unknown value
+                /// as it was received. Each variant's docs say which spelling it has.
                 pub fn as_str(&self) -> &str {
                     match self {
                         #( Self::#idents => #wire, )*

@@ -14,8 +14,11 @@ use crate::FakeRun;
 /// use currents_fake::RunFixture;
 ///
 /// let run = RunFixture::new("r1").project("p").status("failed").branch("release/1.x")
-///     .spec("machine-1", 2).spec("machine-2", 0).build();
+///     .spec("machine-1", 2).spec("machine-2", 0).flaky(1).build();
 /// assert_eq!(run.run.specs.len(), 2);
+/// // The second spec's three tests passed, one of them on a retry.
+/// let stats = run.run.specs[1].results.as_ref().and_then(|r| r.stats.as_ref());
+/// assert_eq!(stats.and_then(|s| s.flaky), Some(1));
 /// ```
 #[derive(Debug, Clone)]
 pub struct RunFixture {
@@ -122,6 +125,26 @@ impl RunFixture {
                 .with_spec(format!("spec-{n}.cy.ts"))
                 .set_group_id(self.group.clone()),
         );
+        self
+    }
+
+    /// Makes `flaky` of the passed tests of the spec added last flaky: each failed an attempt
+    /// and passed its retry. Production counts them in `results.stats.flaky`; the fixture sets
+    /// `results.flaky` to the same number, as older answers did. Before any spec it does
+    /// nothing, and it never makes more tests flaky than passed.
+    pub fn flaky(mut self, flaky: i64) -> Self {
+        if let Some(results) = self.specs.last_mut().and_then(|spec| spec.results.as_mut()) {
+            let passes = results
+                .stats
+                .as_ref()
+                .and_then(|stats| stats.passes)
+                .unwrap_or(0);
+            let flaky = flaky.clamp(0, passes.max(0));
+            results.flaky = Some(flaky);
+            if let Some(stats) = results.stats.as_mut() {
+                stats.flaky = Some(flaky);
+            }
+        }
         self
     }
 

@@ -61,6 +61,7 @@ impl<'a> Webhooks<'a> {
             )
             .into());
         }
+        check_url(update.url.as_deref().map(String::as_str))?;
         check_headers(update.headers.as_deref().map(String::as_str))?;
         check_events(&update.hook_events)?;
         self.client
@@ -115,23 +116,47 @@ impl<'a> Webhooks<'a> {
 
 /// The checks of a hook to create that its generated type does not make.
 fn check_hook(hook: &CreateWebhookRequest) -> Result<(), ValidationError> {
+    check_url(Some(hook.url.as_str()))?;
     check_headers(hook.headers.as_deref().map(String::as_str))?;
     check_events(&hook.hook_events)
 }
 
-/// A webhook's headers travel as a string holding a JSON object of strings.
+/// The spec gives a hook's `url` `format: uri`; Currents POSTs to it, so it must be absolute.
+fn check_url(url: Option<&str>) -> Result<(), ValidationError> {
+    let Some(text) = url else {
+        return Ok(());
+    };
+    match reqwest::Url::parse(text) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(ValidationError::new(
+            "webhook url",
+            text,
+            format!(
+                "must be an absolute URI (the spec's format uri), such as https://example.com/hook: {error}"
+            ),
+        )),
+    }
+}
+
+/// A webhook's headers travel as a string holding a JSON object of strings. They usually hold
+/// the secret a receiver checks, so the error says what is wrong and never shows them.
 fn check_headers(headers: Option<&str>) -> Result<(), ValidationError> {
     let Some(text) = headers else {
         return Ok(());
     };
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) if map.values().all(Value::is_string) => Ok(()),
-        _ => Err(ValidationError::new(
-            "webhook headers",
-            text,
-            "must be a JSON object of strings, such as {\"Authorization\":\"Bearer token\"}",
-        )),
-    }
+    let wrong = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => match map.iter().find(|(_, value)| !value.is_string()) {
+            None => return Ok(()),
+            Some((name, _)) => format!("the value of {name:?} is not a string"),
+        },
+        Ok(_) => "it is JSON, but not an object".to_owned(),
+        Err(error) => format!("it is not JSON ({error})"),
+    };
+    Err(ValidationError::new(
+        "webhook headers",
+        format!("{} characters, not shown", text.chars().count()),
+        format!("must be a JSON object of strings, such as {{\"x-secret\":\"...\"}}; {wrong}"),
+    ))
 }
 
 /// Only the events the spec lists: one it does not would never be sent.
@@ -146,5 +171,56 @@ fn check_events(events: &[HookEvent]) -> Result<(), ValidationError> {
             format!("must be one of {}", HookEvent::KNOWN.join(", ")),
         )),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hooks_url_and_headers_are_checked_without_showing_the_headers() {
+        // The refusal's subject and the start of its rule; `None`: taken.
+        type Refusal = Option<(&'static str, &'static str)>;
+        let cases: [(&str, Option<&str>, Refusal); 6] = [
+            (
+                "https://example.com/hook",
+                Some(r#"{"x-secret":"s3cret"}"#),
+                None,
+            ),
+            ("https://example.com/hook", None, None),
+            (
+                "/hook",
+                None,
+                Some(("webhook url", "must be an absolute URI")),
+            ),
+            (
+                "example.com",
+                None,
+                Some(("webhook url", "must be an absolute URI")),
+            ),
+            (
+                "https://example.com/hook",
+                Some(r#"{"x-secret":"s3cret","n":1}"#),
+                Some(("webhook headers", "must be a JSON object of strings")),
+            ),
+            (
+                "https://example.com/hook",
+                Some(r#"["s3cret"]"#),
+                Some(("webhook headers", "must be a JSON object of strings")),
+            ),
+        ];
+        for (url, headers, refused) in cases {
+            let checked = check_url(Some(url)).and_then(|()| check_headers(headers));
+            match (checked, refused) {
+                (Ok(()), None) => {}
+                (Err(error), Some((subject, rule))) => {
+                    assert_eq!(error.subject(), subject, "{url} {headers:?}");
+                    assert!(error.rule().starts_with(rule), "{error}");
+                    assert!(!error.to_string().contains("s3cret"), "{error}");
+                }
+                (checked, _) => panic!("{url} {headers:?}: {checked:?}"),
+            }
+        }
     }
 }

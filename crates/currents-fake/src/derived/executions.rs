@@ -109,6 +109,17 @@ pub(crate) fn test_id(spec: &str, index: i64) -> String {
     )
 }
 
+/// How many of a spec's tests were flaky: `results.stats.flaky`, which production sends, or
+/// else `results.flaky`, which older answers carried instead.
+pub(crate) fn flakes(spec: &RunSpec) -> Option<i64> {
+    let results = spec.results.as_ref()?;
+    results
+        .stats
+        .as_ref()
+        .and_then(|stats| stats.flaky)
+        .or(results.flaky)
+}
+
 /// The tests of one spec of a run: the first `failures` failed, then passes (the first
 /// `flaky` of them flaky), pending and skipped.
 pub(crate) fn tests_of(run: &Run, spec: &RunSpec) -> Vec<TestExecution> {
@@ -123,7 +134,7 @@ pub(crate) fn tests_of(run: &Run, spec: &RunSpec) -> Vec<TestExecution> {
         count(stats.passes),
         count(stats.pending),
     );
-    let flaky = count(spec.results.as_ref().and_then(|r| r.flaky));
+    let flaky = count(flakes(spec));
     let duration = count(stats.duration) / total.max(1);
     let file = path.rsplit('/').next().unwrap_or(path);
     let failure = failure_message(spec);

@@ -9,7 +9,7 @@ use currents_api::types::{
     TestMetrics, TestOrder, TestState,
 };
 
-use super::executions::{TestExecution, tests_of};
+use super::executions::{TestExecution, flakes, tests_of};
 use crate::{feed::branches_select, store::fnv1a};
 
 /// Which runs and instances a metrics request covers.
@@ -140,7 +140,7 @@ pub(crate) fn spec_files<'a>(
         tally.reported += 1;
         let failed = stats.failures.unwrap_or(0) > 0;
         tally.failed += i64::from(failed);
-        tally.flaky += i64::from(spec.results.as_ref().and_then(|r| r.flaky).unwrap_or(0) > 0);
+        tally.flaky += i64::from(flakes(spec).unwrap_or(0) > 0);
         tally.suite = tally.suite.max(stats.tests.unwrap_or(0));
         if include_failed_in_duration || !failed {
             tally.durations.extend(stats.duration);

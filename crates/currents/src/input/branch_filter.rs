@@ -39,14 +39,14 @@ impl BranchFilter {
         };
         if name.is_empty() {
             return refuse(if is_prefix {
-                "a prefix filter needs at least one character before the trailing '*'".into()
+                "a prefix needs at least one character before the trailing '*'".into()
             } else {
                 "must not be empty".into()
             });
         }
         if let Some((position, c)) = first_refused(name, |c| matches!(c, '!'..=')' | '+'..='~')) {
             let rule = if c == '*' {
-                format!("'*' at position {position} is not allowed; '*' may only end the filter")
+                format!("'*' at position {position} is not allowed; '*' may only come last")
             } else {
                 format!("character {c:?} at position {position} is not allowed")
             };
