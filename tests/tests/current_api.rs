@@ -11,8 +11,8 @@ use currents::{
         ConditionOperator, ConditionType, CreateActionRequest, CreateActionRequestName,
         CreateJiraIssueFromRunTestRequest, CreateWebhookRequest, ErrorDimension, HookEvent,
         JiraInstallationId, JiraIssueTypeId, JiraProjectId, LinkJiraIssueFromRunTestRequest,
-        RuleAction, RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, TermType, Text,
-        UpdateWebhookRequest, WebhookHeaders, WebhookLabel, WebhookUrl,
+        RuleAction, RuleMatcher, RuleMatcherCondition, RuleMatcherConditionValue, TermType,
+        TestResult, Text, UpdateWebhookRequest, WebhookHeaders, WebhookLabel, WebhookUrl,
     },
     prelude::*,
     reqwest::Method,
@@ -36,6 +36,7 @@ fn fake() -> FakeServer {
                 .project("p")
                 .created_at(ago(48))
                 .spec("m1", 0)
+                .flaky(1)
                 .pull_request("12"),
             RunFixture::new("failed")
                 .project("p")
@@ -814,7 +815,12 @@ async fn the_clients_parameters_and_spellings_are_taken() {
         .try_collect()
         .await
         .expect("pr_id is accepted");
-    assert!(!runs.is_empty());
+    let mut ids: Vec<_> = runs
+        .iter()
+        .filter_map(|run| run.run_id.as_deref())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["done", "failed"], "the runs of pull request 12");
     let tests: Vec<_> = client
         .projects()
         .tests(&project(), range.clone())
@@ -824,24 +830,36 @@ async fn the_clients_parameters_and_spellings_are_taken() {
         .try_collect()
         .await
         .expect("metric_settings and annotations are accepted");
-    let signature = tests[0]
+    // The test that `done` ran flaky once, in one of its executions.
+    let flaky_test = tests
+        .iter()
+        .find(|test| test.metrics.as_ref().and_then(|m| m.flaky) > Some(0))
+        .expect("a flaky test");
+    let signature = flaky_test
         .signature
         .as_deref()
         .expect("a signature")
         .parse()
         .expect("a valid signature");
-    // The fixtures' specs ran on 2026-11-01, whenever their runs were created.
-    let november = "2026-10-25T00:00:00Z".parse().expect("a time")
-        .."2026-11-08T00:00:00Z".parse().expect("a time");
-    client
-        .tests()
-        .results(&signature, november)
-        .flaky(false)
-        .annotations(r#"[{"type":"issue"}]"#)
-        .stream()
-        .try_collect::<Vec<_>>()
-        .await
-        .expect("flaky and annotations are accepted");
+    let results = |flaky: Option<bool>| {
+        let query = client
+            .tests()
+            .results(&signature, range.clone())
+            .annotations(r#"[{"type":"issue"}]"#);
+        let query = match flaky {
+            Some(flaky) => query.flaky(flaky),
+            None => query,
+        };
+        query.stream().try_collect::<Vec<_>>()
+    };
+    let all = results(None).await.expect("annotations are accepted");
+    let steady = results(Some(false)).await.expect("flaky is accepted");
+    let flaky = results(Some(true)).await.expect("flaky is accepted");
+    // The test ran in all three runs, and was flaky in `done` only.
+    assert_eq!((flaky.len(), all.len()), (1, 3), "{all:?}");
+    assert!(flaky.iter().all(|result| result.flaky == Some(true)));
+    assert!(steady.iter().all(|result| result.flaky != Some(true)));
+    assert_eq!(flaky.len() + steady.len(), all.len());
     let sent = |name: &str| {
         fake.requests()
             .iter()

@@ -18,6 +18,7 @@ pub(crate) struct RunFilter {
     all_tags: bool,
     authors: Vec<String>,
     search: Option<String>,
+    pull_request: Option<String>,
     statuses: Vec<RunStatus>,
     completion_states: Vec<RunCompletionState>,
     from: Option<DateTime<Utc>>,
@@ -33,6 +34,7 @@ impl From<&ListProjectRuns> for RunFilter {
             all_tags: request.tag_operator.as_ref() != Some(&LogicalOperator::Or),
             authors: request.authors.clone(),
             search: request.search.as_ref().map(|s| s.to_lowercase()),
+            pull_request: request.pr_id.clone(),
             // The filters take production's spellings (PASSED, IN_PROGRESS), which the spec
             // declares as spellings of the run's own values.
             statuses: request.status.iter().map(status_of).collect(),
@@ -75,6 +77,10 @@ impl RunFilter {
             && (self.authors.is_empty()
                 || author.is_some_and(|a| self.authors.iter().any(|w| w == a)))
             && searched
+            && self.pull_request.as_ref().is_none_or(|wanted| {
+                let pr = run.meta.as_ref().and_then(|meta| meta.pr.as_ref());
+                pr.and_then(|pr| pr.id.as_ref()) == Some(wanted)
+            })
             && (self.statuses.is_empty() || self.statuses.contains(&run.status))
             && (self.completion_states.is_empty()
                 || self.completion_states.contains(&run.completion_state))

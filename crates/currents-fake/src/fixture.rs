@@ -1,6 +1,6 @@
 //! `RunFixture`: small runs for tests, built from the fields a test cares about.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use currents_api::types::{
     Run, RunCompletionState, RunGroup, RunMeta, RunMetaCommit, RunMetaPr, RunSpec, RunSpecResults,
     RunSpecResultsStats, RunStatus,
@@ -104,14 +104,13 @@ impl RunFixture {
         self
     }
 
-    /// A finished spec with three tests on `machine`, of which `failures` failed. Its
-    /// instance id is `<run id>-i<n>` for the `n`th spec.
+    /// A finished spec with three tests on `machine`, of which `failures` failed, claimed an
+    /// hour after the run was created and completed a minute later. Its instance id is
+    /// `<run id>-i<n>` for the `n`th spec.
     pub fn spec(mut self, machine: impl Into<String>, failures: i64) -> Self {
         let n = self.specs.len();
         self.specs.push(
             RunSpec::new()
-                .with_claimed_at(at(10, 0))
-                .with_completed_at(at(10, 1))
                 .with_instance_id(format!("{}-i{n}", self.id))
                 .with_machine_id(machine.into())
                 .with_results(
@@ -170,8 +169,20 @@ impl RunFixture {
             _ => RunCompletionState::from(self.status.as_str()),
         };
         let ci_build_id = format!("build-{}", self.id);
+        // Times follow the run's, so that a time range selects a run and its specs together.
+        // At the end of time they stay at the run's.
+        let later = |at: DateTime<Utc>, by: Duration| at.checked_add_signed(by).unwrap_or(at);
+        let claimed = later(self.created_at, Duration::hours(1));
+        let specs: Vec<RunSpec> = self
+            .specs
+            .into_iter()
+            .map(|spec| {
+                spec.with_claimed_at(claimed)
+                    .with_completed_at(later(claimed, Duration::minutes(1)))
+            })
+            .collect();
         let mut groups = Vec::<String>::new();
-        for group in self.specs.iter().filter_map(|spec| spec.group_id.clone()) {
+        for group in specs.iter().filter_map(|spec| spec.group_id.clone()) {
             if !groups.contains(&group) {
                 groups.push(group);
             }
@@ -199,7 +210,7 @@ impl RunFixture {
                                 .with_branch(self.branch),
                         ),
                 )
-                .with_specs(self.specs)
+                .with_specs(specs)
                 .with_tags(self.tags),
         );
         match self.github {

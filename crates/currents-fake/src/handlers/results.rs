@@ -292,6 +292,7 @@ pub(crate) fn test_results(app: &App, request: GetTestResults, fault: Option<Pag
             for (index, test) in tests_of(run, spec).into_iter().enumerate() {
                 if test.signature != request.signature
                     || !(request.status.is_empty() || request.status.contains(&test.state))
+                    || request.flaky.is_some_and(|flaky| flaky != test.flaky)
                 {
                     continue;
                 }
